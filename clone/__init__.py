@@ -1,0 +1,38 @@
+"""clone: turn one person's chat history into a language model that writes like them.
+
+The library has the same verbs as the CLI::
+
+    import clone
+    exports = clone.load(["WhatsApp Chat with Sam.txt"])      # clone import
+    clone.build_dataset(exports.messages, me=["Maya Chen"])     # clone import --me
+    clone.train(recipe="smollm2-135m-cpu")                      # clone train
+    maya = clone.Clone()                                        # clone talk
+    print(maya.reply("are you coming climbing tonight?"))
+"""
+
+from clone.chat import Clone, GenerationSettings
+from clone.dataset import DatasetOptions, build_dataset
+from clone.errors import CloneError
+from clone.importers import ImportResult, load
+from clone.messages import Kind, Message, Skipped, Source
+from clone.recipes import Recipe, load_recipe
+from clone.train import train
+from clone.workspace import Workspace
+
+__all__ = [
+    "Clone",
+    "CloneError",
+    "DatasetOptions",
+    "GenerationSettings",
+    "ImportResult",
+    "Kind",
+    "Message",
+    "Recipe",
+    "Skipped",
+    "Source",
+    "Workspace",
+    "build_dataset",
+    "load",
+    "load_recipe",
+    "train",
+]

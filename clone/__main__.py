@@ -1,0 +1,3 @@
+from clone.cli import main
+
+main()

@@ -1,0 +1,88 @@
+"""Talking to a trained clone: load base model + adapter, build the same prompt as in training, stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from threading import Thread
+from typing import Any
+
+from clone.dataset.samples import system_prompt
+from clone.train import read_run
+from clone.workspace import Workspace
+
+
+@dataclass
+class GenerationSettings:
+    max_new_tokens: int = 120
+    temperature: float = 0.8  # sampling keeps a small clone from repeating one memorised line
+    top_p: float = 0.9
+    repetition_penalty: float = 1.1
+    seed: int | None = None
+
+
+@dataclass
+class Clone:
+    """A trained clone from a workspace. ``reply`` answers one message; ``stream`` yields text pieces."""
+
+    workspace: Workspace = field(default_factory=Workspace)
+    partner: str | None = None  # who the clone is talking to
+    platform: str = "whatsapp"
+    settings: GenerationSettings = field(default_factory=GenerationSettings)
+
+    def __post_init__(self) -> None:
+        from peft import PeftModel
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.run: dict[str, Any] = read_run(self.workspace)
+        self.me: str = self.run["me"]
+        folder = self.workspace.model
+        self.tokenizer = AutoTokenizer.from_pretrained(folder / "tokenizer")
+        base = AutoModelForCausalLM.from_pretrained(self.run["base_model_path"])
+        self.model = PeftModel.from_pretrained(base, folder / "adapter").eval()
+        self.history: list[dict[str, str]] = []
+
+    def prompt(self, history: list[dict[str, str]]) -> list[dict[str, str]]:
+        system = system_prompt(self.me, self.partner, self.platform)
+        return [{"role": "system", "content": system}, *history]
+
+    def stream(self, message: str) -> Iterator[str]:
+        """Send ``message``, yield the clone's reply piece by piece, and remember both in the history."""
+        import torch
+        from transformers import TextIteratorStreamer
+
+        self.history.append({"role": "user", "content": message})
+        inputs = self.tokenizer.apply_chat_template(
+            self.prompt(self.history), add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        s = self.settings
+        if s.seed is not None:
+            torch.manual_seed(s.seed)
+        kwargs = dict(
+            **inputs,
+            streamer=streamer,
+            max_new_tokens=s.max_new_tokens,
+            do_sample=s.temperature > 0,
+            temperature=s.temperature or None,
+            top_p=s.top_p,
+            repetition_penalty=s.repetition_penalty,
+            eos_token_id=self.tokenizer.eos_token_id,
+            pad_token_id=self.tokenizer.pad_token_id,
+        )
+        worker = Thread(target=self.model.generate, kwargs=kwargs, daemon=True)
+        worker.start()
+        pieces = []
+        for piece in streamer:
+            pieces.append(piece)
+            yield piece
+        worker.join()
+        self.history.append({"role": "assistant", "content": "".join(pieces).strip()})
+
+    def reply(self, message: str) -> str:
+        for _ in self.stream(message):
+            pass
+        return self.history[-1]["content"]
+
+    def reset(self) -> None:
+        self.history.clear()

@@ -1,0 +1,193 @@
+"""The `clone` command: a thin layer over the library, one function per verb."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clone.errors import CloneError
+from clone.workspace import DEFAULT_WORKSPACE, Workspace
+
+app = typer.Typer(
+    help="Turn one person's chat history into a model that writes like them.\n\n"
+    "The flow: `clone import EXPORT... --me NAME` -> `clone train` -> `clone talk`.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+WorkspaceOption = Annotated[
+    Path, typer.Option("--workspace", "-w", help="Folder where the dataset, the clone and its records live.")
+]
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Export files, folders or zips (WhatsApp .txt/.zip, ...).")
+    ],
+    me: Annotated[
+        list[str], typer.Option("--me", help="Your name as the export shows it; repeat for aliases.")
+    ] = [],  # noqa: B006
+    list_senders: Annotated[
+        bool, typer.Option("--list-senders", help="Only list senders and counts.")
+    ] = False,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+    gap_minutes: Annotated[float, typer.Option(help="Silence that ends a conversation.")] = 60.0,
+    max_turns: Annotated[int, typer.Option(help="Longest training sample, in turns.")] = 24,
+    test_fraction: Annotated[float, typer.Option(help="Share of newest conversations held out.")] = 0.1,
+) -> None:
+    """Read chat exports and build the training dataset in the workspace.
+
+    Example: clone import "WhatsApp Chat with Sam.txt" --me "Maya Chen"
+    """
+    from clone.dataset import DatasetOptions, build_dataset
+    from clone.identity import format_senders, sender_counts
+    from clone.importers import load
+    from clone.workspace import write_json_atomic
+
+    with err.status("reading exports...") as status:
+        result = load(paths, on_file=lambda f: status.update(f"reading {f.name}"))
+    _print_import_table(result)
+    if list_senders:
+        out.print(format_senders(sender_counts(result.messages), limit=1000), highlight=False)
+        return
+    ws = Workspace(workspace)
+    write_json_atomic(
+        ws.import_report,
+        [
+            {"file": r.file, "format": r.format, "kinds": dict(r.kinds), "skipped": dict(r.skipped)}
+            for r in result.reports
+        ],
+    )
+    with err.status("building conversations..."):
+        summary = build_dataset(
+            result.messages, me, ws, DatasetOptions(gap_minutes, max_turns, test_fraction)
+        )
+    samples, turns = summary["samples"], summary["my_turns"]
+    out.print(
+        f"[bold]{summary['me']}[/]: {summary['my_messages']} of {summary['messages']} messages, "
+        f"{summary['conversations']} conversations -> {samples.get('train', 0)} training samples "
+        f"({turns.get('train', 0)} of your replies), {samples.get('test', 0)} held out "
+        f"({turns.get('test', 0)} replies). Saved in {ws.dataset}"
+    )
+
+
+def _print_import_table(result) -> None:
+    table = Table(title="Imported", show_lines=False)
+    for column in ("file", "format", "text", "media", "system", "deleted", "skipped"):
+        table.add_column(column, justify="left" if column in ("file", "format") else "right")
+    for r in result.reports:
+        skipped = ", ".join(f"{n} {reason}" for reason, n in r.skipped.items()) or "0"
+        table.add_row(
+            Path(r.file).name,
+            r.format,
+            *(str(r.kinds.get(k, 0)) for k in ("text", "media", "system", "deleted")),
+            skipped,
+        )
+    err.print(table)
+    if result.ignored:
+        err.print(
+            f"[dim]{len(result.ignored)} file(s) are not chat exports and were left alone "
+            f"(e.g. {Path(result.ignored[0]).name})[/]"
+        )
+
+
+@app.command()
+def train(
+    recipe: Annotated[
+        str, typer.Option(help="Recipe name in pipelines/ (see `clone recipes`) or a YAML path.")
+    ] = "smollm2-135m-cpu",
+    set_: Annotated[list[str], typer.Option("--set", help="Override a recipe key: --set epochs=1")] = [],  # noqa: B006
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Fine-tune a LoRA clone on the workspace dataset (loss on your turns only).
+
+    Example: clone train --recipe smollm2-135m-cpu --set epochs=1
+    """
+    from clone.recipes import load_recipe
+    from clone.train import train as train_clone
+
+    chosen = load_recipe(recipe, set_)
+    out.print(f"training [bold]{chosen.model}[/] with recipe {recipe} ...")
+    run = train_clone(Workspace(workspace), chosen)
+    before, after = run["heldout_loss_before"], run["heldout_loss_after"]
+    if before is not None:
+        out.print(f"held-out loss on your replies: before {before:.3f} -> after {after:.3f}")
+    out.print(f"saved the clone in {Workspace(workspace).model} ({run['seconds']:.0f} s)")
+
+
+@app.command()
+def talk(
+    prompt: Annotated[str | None, typer.Option(help="Answer this one message and exit.")] = None,
+    with_: Annotated[str | None, typer.Option("--with", help="Who the clone is talking to.")] = None,
+    platform: Annotated[str, typer.Option(help="Platform the chat happens on.")] = "whatsapp",
+    temperature: Annotated[float, typer.Option(help="0 for greedy replies.")] = 0.8,
+    max_new_tokens: Annotated[int, typer.Option(help="Longest reply in tokens.")] = 120,
+    seed: Annotated[int | None, typer.Option(help="Fix sampling for repeatable replies.")] = None,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Chat with the clone, streaming its replies. Type /reset to start over, /quit to leave.
+
+    Example: clone talk --prompt "are you free tonight?"
+    """
+    from clone.chat import Clone, GenerationSettings
+
+    settings = GenerationSettings(max_new_tokens, temperature, seed=seed)
+    with err.status("loading the clone..."):
+        clone = Clone(Workspace(workspace), partner=with_, platform=platform, settings=settings)
+    if prompt is not None:
+        _stream(clone, prompt)
+        return
+    err.print(f"talking to [bold]{clone.me}[/] (clone). /reset starts over, /quit or Ctrl-D leaves.")
+    while True:
+        try:
+            message = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if message.strip() in ("/quit", "/exit"):
+            break
+        if message.strip() == "/reset":
+            clone.reset()
+            continue
+        if message.strip():
+            _stream(clone, message, label=f"{clone.me}> ")
+
+
+def _stream(clone, message: str, label: str = "") -> None:
+    sys.stdout.write(label)
+    for piece in clone.stream(message):
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+    sys.stdout.write("\n")
+
+
+@app.command()
+def recipes() -> None:
+    """List the training recipes in pipelines/."""
+    from clone.recipes import available, load_recipe
+
+    table = Table("recipe", "model", "description")
+    for name in available():
+        recipe = load_recipe(name)
+        table.add_row(name, recipe.model, recipe.description)
+    out.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except CloneError as error:
+        err.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""Importers: one module per platform behind one interface, and the registry that picks one per file.
+
+An importer is any object with a ``name``, a ``sniff(file) -> bool`` that recognises its format from the
+content, and a ``parse(file)`` that streams ``Message`` and ``Skipped`` records, accounting for every
+line or record of the file. Add one by calling ``register`` (see whatsapp.py for the shape).
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from clone.errors import CloneError, ImportFileError
+from clone.messages import Message, Skipped
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file to import: a file on disk, or a member of a zip archive."""
+
+    path: Path
+    member: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+    def open(self) -> BinaryIO:
+        if self.member is None:
+            return self.path.open("rb")
+        with zipfile.ZipFile(self.path) as archive:
+            return io.BytesIO(archive.read(self.member))
+
+    def head(self, size: int = 8192) -> bytes:
+        with self.open() as stream:
+            return stream.read(size)
+
+
+class Importer(Protocol):
+    name: str
+
+    def sniff(self, file: ExportFile) -> bool: ...
+
+    def parse(self, file: ExportFile) -> Iterator[Message | Skipped]: ...
+
+
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    IMPORTERS[importer.name] = importer
+    return importer
+
+
+@dataclass
+class FileReport:
+    """What one file turned into: messages per kind, and skips per reason."""
+
+    file: str
+    format: str
+    kinds: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def messages(self) -> int:
+        return sum(self.kinds.values())
+
+
+@dataclass
+class ImportResult:
+    messages: list[Message]
+    reports: list[FileReport]
+    skipped: list[Skipped]
+    ignored: list[str]  # files in folders/zips that no importer recognised (photos, etc.)
+
+
+def detect(file: ExportFile) -> Importer | None:
+    return next((imp for imp in IMPORTERS.values() if imp.sniff(file)), None)
+
+
+def _expand(path: Path) -> Iterator[tuple[ExportFile, bool]]:
+    """Yield (file, named_by_user): folders are walked, zips are opened."""
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            yield from ((f, False) for f, _ in _expand(child))
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
+        for member in sorted(members):
+            yield ExportFile(path, member), False
+    else:
+        yield ExportFile(path), True
+
+
+def load(paths: Iterable[str | Path], *, on_file=None) -> ImportResult:
+    """Read every export under ``paths`` (files, folders, zips) into messages, with a report per file."""
+    result = ImportResult([], [], [], [])
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise CloneError(f"{path}: no such file or folder")
+        found = False
+        for file, named in _expand(path):
+            importer = detect(file)
+            if importer is None:
+                if named and not file.head().strip():
+                    raise ImportFileError(file.name, None, "empty file")
+                if named:
+                    raise CloneError(
+                        f"{file.name}: not a chat export this version can read "
+                        f"(known formats: {', '.join(IMPORTERS)})"
+                    )
+                result.ignored.append(file.name)
+                continue
+            found = True
+            if on_file:
+                on_file(file)
+            result.reports.append(_parse_one(importer, file, result))
+        if not found:
+            raise CloneError(f"{path}: no chat export found inside")
+    result.messages.sort(key=lambda m: m.timestamp)  # stable: keeps file order for equal times
+    return result
+
+
+def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> FileReport:
+    report = FileReport(file.name, importer.name)
+    line = None
+    try:
+        for record in importer.parse(file):
+            line = record.source.line
+            if isinstance(record, Skipped):
+                report.skipped[record.reason] += 1
+                result.skipped.append(record)
+            else:
+                report.kinds[record.kind.value] += 1
+                result.messages.append(record)
+    except CloneError:
+        raise
+    except Exception as error:  # an importer bug must still name the file, never dump a traceback
+        where = f"after line {line}" if line else "at the start"
+        raise ImportFileError(
+            file.name, None, f"could not read {where} ({type(error).__name__}: {error})"
+        ) from error
+    return report
+
+
+# Importers register themselves on import, and detection asks them in this order: the more specific
+# sniffers first (a Signal export looks like a year-first WhatsApp one).
+PLATFORM_MODULES = ("signal", "whatsapp", "telegram", "meta", "slack", "discord", "mail")
+for _module in PLATFORM_MODULES:
+    importlib.import_module(f"clone.importers.{_module}")

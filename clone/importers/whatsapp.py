@@ -1,0 +1,523 @@
+"""WhatsApp "Export chat" .txt importer: Android and iOS exports, in the locales we have seen.
+
+A message starts on a *header* line, ``[date, time] Name: text`` (iOS) or ``date, time - Name: text``
+(Android); lines without a header continue the previous message. Header lines without ``Name:`` are
+system events. The date format varies by phone and locale, and day-first vs month-first cannot be told
+from one line, so the file is read twice, streaming both times (memory does not grow with file size):
+
+1. survey: find the header lines, vote on day/month order from date fields > 12, note the senders
+   (needed for the ``Name:text`` no-space form), and fail early on files with no header at all;
+2. parse: turn headers + continuation lines into ``Message``/``Skipped`` records, in file order.
+
+The hot path is a first-character test per line, a precompiled regex on lines that pass it (an
+ASCII-only variant first), a date cache keyed by the date text and a memo of the last timestamp text.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import BinaryIO, TextIO
+
+from clone.errors import ImportFileError
+from clone.importers import ExportFile, register
+from clone.messages import Kind, Message, Skipped, Source
+
+PLATFORM = "whatsapp"
+
+# ---------------------------------------------------------------------------------------------------
+# Marker data: bodies are compared after removing invisible marks and surrounding spaces. Extend freely.
+
+# Whole first line of a media message (placeholders of exports made without media, and the like).
+MEDIA_BODIES = frozenset({
+    "<Media omitted>", "<media omitted>",  # Android en
+    "<Medien ausgeschlossen>",  # de
+    "<Media weggelaten>",  # nl
+    "<Без медиафайлов>",  # ru
+    "<Média vynechány>",  # cs
+    "<Mídia oculta>",  # pt-BR
+    "<Multimedia omitido>",  # es
+    "<Médias omis>",  # fr
+    "<Media omessi>",  # it
+    "image omitted", "video omitted", "audio omitted", "sticker omitted", "GIF omitted",  # iOS en
+    "Contact card omitted", "document omitted",
+    "画像は含まれていません",  # ja: image omitted
+    "live location shared",  # Android live location
+})
+
+# Endings of a media message's first line: documents, and Android "<file> (file attached)" per locale.
+MEDIA_SUFFIXES = (
+    "document omitted",
+    "(file attached)",
+    "(arquivo anexado)",
+    "(bestand bijgevoegd)",
+    "(Datei angehängt)",
+    "(archivo adjunto)",
+    "(fichier joint)",
+    "(file allegato)",
+)
+
+# iOS "<attached: 00000001-PHOTO-2019-06-20-16-00-15.jpg>" in any language: the 8-digit media id is the tell.
+_ATTACHED = re.compile(r"<\s*[^<>:\d]{2,40}:\s*\d{8}-[^<>]*>$")
+
+# Locations: iOS " Place (Area): https://maps.google.com/?q=lat,lon" (one line, leading space);
+# Android "Place\nArea\nlocation: https://maps.google.com/?q=lat,lon" (three lines).
+_LOCATION = re.compile(r"[^\n]*: https://maps\.google\.com/\?q=-?[\d.]+,-?[\d.]+\s*")
+
+# Deleted messages, compared without a trailing period.
+DELETED_BODIES = frozenset({
+    "This message was deleted", "You deleted this message",  # en
+    "Mensagem apagada", "Esta mensagem foi apagada", "Você apagou esta mensagem",  # pt
+    "Se eliminó este mensaje", "Este mensaje fue eliminado", "Eliminaste este mensaje",  # es
+    "Diese Nachricht wurde gelöscht", "Du hast diese Nachricht gelöscht",  # de
+    "Ce message a été supprimé", "Vous avez supprimé ce message",  # fr
+    "Questo messaggio è stato eliminato", "Hai eliminato questo messaggio",  # it
+    "Dit bericht is verwijderd", "Je hebt dit bericht verwijderd",  # nl
+    "Данное сообщение удалено", "Вы удалили данное сообщение",  # ru
+})
+
+# Notices WhatsApp writes under a person's (or the group's) name on iOS: system, and sender None because
+# nobody wrote them. Android writes them without a name, which makes them system anyway.
+SYSTEM_PREFIXES = (
+    "Messages and calls are end-to-end encrypted",
+    "Messages to this group are now secured with end-to-end encryption",
+    "Messages to this chat and calls are now secured with end-to-end encryption",
+    "Messages you send to this group are now secured with end-to-end encryption",
+    "Messages you send to this chat and calls are now secured with end-to-end encryption",
+    "Your security code with ",
+    "As mensagens e ligações são protegidas com a criptografia de ponta a ponta",
+    "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta",
+    "Los mensajes y las llamadas están cifrados de extremo a extremo",
+    "Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt",
+    "Les messages et les appels sont chiffrés de bout en bout",
+    "I messaggi e le chiamate sono crittografati end-to-end",
+    "Berichten en oproepen zijn end-to-end versleuteld",
+    "Сообщения и звонки защищены сквозным шифрованием",
+    "Missed voice call", "Missed video call", "Missed group voice call", "Missed group video call",
+)
+
+# File-name prefixes WhatsApp gives exports ("WhatsApp Chat with Ana.txt", "WhatsApp Chat - Ana.zip").
+CHAT_FILE_PREFIXES = (
+    "WhatsApp Chat with ", "WhatsApp Chat - ", "WhatsApp Chat – ", "WhatsApp-Chat mit ", "WhatsApp Chat mit ",
+    "Conversa do WhatsApp com ", "Chat de WhatsApp con ", "Discussion WhatsApp avec ", "Chat WhatsApp con ",
+    "WhatsApp-chat met ", "WhatsApp Chat met ", "Czat WhatsApp z ", "Чат WhatsApp с ", "WhatsApp Sohbeti: ",
+)
+
+# ---------------------------------------------------------------------------------------------------
+# Header grammar. Invisible marks may sit anywhere between tokens (LRM before "[", RLM after every Arabic
+# date field), NBSP/NNBSP count as spaces; the regex tolerates them in place so match offsets stay valid
+# on the raw line and the body can be sliced from it untouched.
+
+MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+SPACES = " \u00a0\u202f"
+
+
+def _grammar(marks: str, spaces: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The header regexes (date first, time first) tolerating the given marks and spaces."""
+    m = f"[{marks}]*" if marks else ""
+    s = f"[{spaces}]"
+    ampm = rf"(?:[AaPp]\.?{s}?[Mm]\.?|[صم])"  # AM, am, a.m., a. m., p. m.; Arabic ص (am) / م (pm)
+    # d.m.y / m/d/y / y-m-d, one space allowed after each separator ("13. 6. 2018."); \d also takes
+    # Arabic-Indic digits. Outer fields have 4 digits or 1-2 (a 4-digit year; "01/01/1911:25" stays sane).
+    outer = r"(?:\d{4}|\d{1,2})"
+    date = (rf"(?P<date>{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{outer}){m}(?P<dot>\.)?")
+    time = (rf"(?P<time>(?P<h>\d{{1,2}}){m}[:.]{m}(?P<mi>\d{{2}})(?:{m}[:.]{m}(?P<s>\d{{2}}))?"
+            rf"(?:{s}*{m}(?P<ap>{ampm}))?)")
+    join = rf"{m}[,،]?{s}*(?:(?:klo|kl\.|à|às){s}+)?{m}"  # ", " / " " / "" / Finnish " klo " / French " à "
+    # After the timestamp: "] " when bracketed; else " - ", ": " ("13.06.18 21.25.15: a: m"), or a bare
+    # space only after a dot-terminated date ("13. 6. 2018. 21:25:15 a: m"), to keep prose out.
+    after = rf"{m}(?(br)\]{s}?|(?:{s}*[-–]{s}|:{s}|(?(dot){s}|(?!))))"
+    date_first = re.compile(rf"{m}(?P<br>\[)?{m}(?P<ts>{date}{join}{time}){after}")
+    # Time before date, seen in Vietnamese iOS exports: "[21:41:35, 3/27/22] Name: text".
+    time_first = re.compile(rf"{m}(?P<br>\[){m}(?P<ts>{time}{m},?{s}*{m}{date}){after}")
+    return date_first, time_first
+
+
+_HEADER, _HEADER_TIME_FIRST = _grammar(MARKS, SPACES)
+# Fast path for the usual pure-ASCII header: the same grammar without marks, ~30% quicker. Where the
+# header is ASCII it matches exactly as _HEADER would; otherwise it fails and _HEADER runs.
+_HEADER_ASCII = _grammar("", " ")[0]
+# Cheap test before any regex: a header starts with a digit, "[" or an invisible mark.
+_LEAD = frozenset("0123456789[" + MARKS)
+
+
+def _match(line: str) -> re.Match[str] | None:
+    """The header match of a line, or None. Cheap tests first: most lines are not headers."""
+    c = line[:1]
+    if not (c in _LEAD or c.isdigit()):
+        return None
+    match = _HEADER_ASCII.match(line)
+    if match is None and (c == "[" or not line.isascii()):
+        match = _HEADER.match(line) or _HEADER_TIME_FIRST.match(line)
+    return match
+
+
+def _match_unicode(line: str) -> re.Match[str] | None:
+    """_match for files whose headers are mostly not ASCII (NNBSP before "PM", Arabic): no fast path."""
+    c = line[:1]
+    if not (c in _LEAD or c.isdigit()):
+        return None
+    return _HEADER.match(line) or _HEADER_TIME_FIRST.match(line)
+
+
+_DIGITS = re.compile(r"\d+")
+_NAME_TABLE = str.maketrans({c: None for c in MARKS} | {"\u00a0": " ", "\u202f": " "})
+_STRIP = MARKS + SPACES + "\t"
+_INVALID = datetime.min  # "not a real timestamp": the line is treated as text
+_UNSEEN = object()
+_CACHE_LIMIT = 8192  # caches are cleared when full, so memory stays flat on any file
+_MAX_SENDERS = 10_000
+_SAMPLE_HEADERS = 200
+_HEAD_LINES = 20
+_READ_ERRORS = (OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)  # disk or zip trouble
+
+
+def clean_name(raw: str) -> str:
+    """A sender name without bidi/invisible marks (phone numbers are wrapped in them) and odd spaces."""
+    return raw.strip() if raw.isascii() else raw.translate(_NAME_TABLE).strip()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dates and times
+
+
+def _year(value: str) -> int:
+    year = int(value)
+    if year < 100:
+        year += 2000
+        if year > datetime.now().year + 1:  # a two-digit Buddhist year: 65 -> 2565 BE -> 2022
+            year += 500 - 543
+    elif year > 2400:  # Buddhist era (Thai locale): 2565 -> 2022
+        year -= 543
+    return year
+
+
+def parse_date(text: str, day_first: bool) -> tuple[int, int, int] | None:
+    """(year, month, day) from a header date, or None when it is not a real date in either order."""
+    a, b, c = _DIGITS.findall(text)
+    day_month = ((c, b, a), (c, a, b))
+    # Year first is always y-m-d; otherwise try the file's order, then the other one (a stray line).
+    orders = ((a, b, c),) if len(a) >= 3 else day_month if day_first else day_month[::-1]
+    for y, m, d in orders:
+        ymd = _year(y), int(m), int(d)
+        try:
+            datetime(*ymd)
+        except ValueError:
+            continue
+        return ymd
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pass 1: survey
+
+
+@dataclass
+class Survey:
+    """What pass 1 learned about a file."""
+
+    headers: int = 0
+    ascii_headers: int = 0  # headers the ASCII fast path matched
+    first_text_line: int | None = None  # first non-blank line, for error messages
+    day_votes: int = 0  # dates whose first field is > 12
+    month_votes: int = 0  # dates whose second field is > 12
+    default_day_first: bool = True
+    senders: set[str] = field(default_factory=set)
+
+    @property
+    def matcher(self) -> Callable[[str], re.Match[str] | None]:
+        return _match if self.ascii_headers * 2 >= self.headers else _match_unicode
+
+    @property
+    def day_first(self) -> bool:
+        if self.day_votes != self.month_votes:
+            return self.day_votes > self.month_votes
+        return self.default_day_first
+
+
+def _default_day_first(match: re.Match[str]) -> bool:
+    """Order for files whose dates never show a field > 12. Most locales write the day first; the
+    main month-first style is US English, which pairs "/" dates with a 12-hour clock. (iOS cs/fr/es
+    files may also be M/D/Y, but those settle by votes as soon as the chat spans a 13th of a month.)"""
+    return not ("/" in match.group("date") and match.group("ap") is not None)
+
+
+def _vote(survey: Survey, date: str) -> None:
+    a, b, _ = _DIGITS.findall(date)
+    if len(a) >= 3:
+        return  # year first: always y-m-d
+    first, second = int(a), int(b)
+    if first > 12 >= second:
+        survey.day_votes += 1
+    elif second > 12 >= first:
+        survey.month_votes += 1
+
+
+def survey(lines: Iterator[str]) -> Survey:
+    result = Survey()
+    for lineno, first in enumerate(lines, 1):  # find the first text line; it is surveyed below
+        if first.strip(_STRIP + "\r\n"):
+            result.first_text_line = lineno
+            break
+    else:
+        return result
+    raw_names: set[str] = set()
+    last_date = None
+    match_header = _match
+    for line in itertools.chain([first], lines):
+        match = match_header(line)
+        if match is None:
+            continue
+        if result.headers == _SAMPLE_HEADERS:  # enough to tell whether the ASCII fast path pays off
+            match_header = result.matcher
+        if not result.headers:
+            result.default_day_first = _default_day_first(match)
+        result.headers += 1
+        result.ascii_headers += match.re is _HEADER_ASCII
+        date = match.group("date")
+        if date != last_date:  # consecutive messages share a date: vote once per run
+            last_date = date
+            _vote(result, date)
+        end = match.end()
+        colon = line.find(": ", end)
+        if colon > end:
+            raw = line[end:colon]
+            if raw not in raw_names and len(raw_names) < _MAX_SENDERS:
+                raw_names.add(raw)
+                result.senders.add(clean_name(raw))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pass 2: messages
+
+
+# One lookup for the whole-body markers; deleted ones with and without their final period.
+_EXACT: dict[str, Kind] = {body: Kind.MEDIA for body in MEDIA_BODIES}
+_EXACT |= {body + end: Kind.DELETED for body in DELETED_BODIES for end in ("", ".")}
+
+
+def classify(first: str, text: str) -> Kind:
+    """Kind of an authored message from its first line (placeholders) and whole text (locations)."""
+    key = first.strip(_STRIP)
+    kind = _EXACT.get(key)
+    if kind is not None:
+        return Kind.TEXT if kind is Kind.DELETED and first is not text else kind
+    if key.endswith(MEDIA_SUFFIXES):
+        return Kind.MEDIA
+    if key.startswith(SYSTEM_PREFIXES):
+        return Kind.SYSTEM
+    if "<" in key and _ATTACHED.search(key):
+        return Kind.MEDIA
+    if "maps.google.com" in text and _is_location(text):
+        return Kind.MEDIA
+    return Kind.TEXT
+
+
+def _is_location(text: str) -> bool:
+    lines = text.split("\n")
+    if not _LOCATION.fullmatch(lines[-1]):
+        return False
+    return len(lines) == 3 or (len(lines) == 1 and text[:1] == " ")
+
+
+def split_author(rest: str, senders: set[str]) -> tuple[str | None, str]:
+    """(sender, body) from what follows the timestamp; sender None for system lines.
+
+    "Name: body" is the normal form. "Name:body" (no space, e.g. chat-miner's "John Doe:.") is read as
+    a message from Name only when Name wrote elsewhere in the file with the normal form, so a system
+    line that happens to contain a colon is not split into a fake author."""
+    colon = rest.find(": ")
+    if colon > 0:
+        return clean_name(rest[:colon]), rest[colon + 2:]
+    colon = rest.find(":")
+    if colon > 0:
+        name = clean_name(rest[:colon])
+        if name in senders:
+            return name, rest[colon + 1:]
+    return None, rest
+
+
+def _bound(cache: dict) -> dict:
+    """The cache, emptied first when full: files are chronological, so recent keys are what repeat."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+_Header = tuple[int, str, datetime, "str | None", str]  # line number, header line, time, sender, first line
+
+
+class _Parser:
+    """Pass 2 over one file: header and continuation lines in, records out."""
+
+    def __init__(self, name: str, chat: str, facts: Survey):
+        self.name, self.chat, self.senders = name, chat, facts.senders
+        self.day_first, self.match = facts.day_first, facts.matcher
+        self.dates: dict[str, tuple[int, int, int] | None] = {}  # "20.06.19" -> (2019, 6, 20)
+        self.names: dict[str, str] = {}  # raw name -> clean name
+        self.last_key, self.last_stamp = "", _INVALID
+
+    def timestamp(self, match: re.Match[str]) -> datetime:
+        key = match.group("ts")
+        if key != self.last_key:  # bursts of messages share a timestamp text
+            self.last_key, self.last_stamp = key, self._timestamp(match)
+        return self.last_stamp
+
+    def _timestamp(self, match: re.Match[str]) -> datetime:
+        date_text, hour, minute, second, ampm = match.group("date", "h", "mi", "s", "ap")
+        ymd = self.dates.get(date_text, _UNSEEN)
+        if ymd is _UNSEEN:
+            ymd = _bound(self.dates)[date_text] = parse_date(date_text, self.day_first)
+        if ymd is None:
+            return _INVALID
+        h = int(hour)
+        if ampm is not None:  # 12-hour clock; "00:08 a. m." is 00:08, "12:10 p. m." is 12:10
+            h = h % 12 + 12 if ampm[0] in "Ppم" else h % 12
+        try:
+            return datetime(*ymd, h, int(minute), int(second) if second else 0)
+        except ValueError:  # 25:00 and the like: not a header
+            return _INVALID
+
+    def author(self, line: str, end: int) -> tuple[str | None, str]:
+        """split_author on line[end:], with the common "Name: body" case cached by raw name."""
+        colon = line.find(": ", end)
+        if colon > end:
+            raw = line[end:colon]
+            name = self.names.get(raw)
+            if name is None:
+                name = _bound(self.names)[raw] = clean_name(raw)
+            return name, line[colon + 2:]
+        return split_author(line[end:], self.senders)
+
+    def run(self, lines: Iterator[str]) -> Iterator[Message | Skipped]:
+        match_header, invalid = self.match, _INVALID
+        pending: _Header | None = None
+        more: list[str] = []  # continuation lines of the pending message
+        for lineno, raw in enumerate(lines, 1):
+            line = raw[:-1] if raw[-1:] == "\n" else raw
+            if line[-1:] == "\r":
+                line = line[:-1]
+            match = match_header(line)
+            stamp = self.timestamp(match) if match else invalid
+            if stamp is invalid:  # a continuation line (or a date-like line that is no real header)
+                if pending is not None:
+                    more.append(line)
+                elif line.strip(_STRIP):
+                    yield Skipped(Source(self.name, lineno), "text before the first message", line)
+                continue
+            if pending is not None:
+                yield self.finish(pending, more)
+                if more:
+                    more = []
+            sender, body = self.author(line, match.end())
+            if body[:1] == "\u200e":  # the LRM iOS puts before media/system bodies
+                body = body[1:]
+            pending = (lineno, line, stamp, sender, body)
+        if pending is not None:
+            yield self.finish(pending, more)
+
+    def finish(self, pending: _Header, more: list[str]) -> Message | Skipped:
+        """The record for a complete message: header fields + first body line, and continuation lines."""
+        lineno, header, stamp, sender, first = pending
+        text = "\n".join([first, *more]) if more else first
+        source = Source(self.name, lineno)
+        if not text.strip(_STRIP + "\n"):
+            return Skipped(source, "empty message", header)
+        if sender is None:
+            kind = Kind.SYSTEM
+        else:
+            kind = classify(first, text)
+            if kind is Kind.SYSTEM:
+                sender = None  # a notice WhatsApp wrote under the contact's or group's name
+        return Message(PLATFORM, self.chat, sender, stamp, text, kind, source)
+
+
+# ---------------------------------------------------------------------------------------------------
+# File handling
+
+
+def chat_name(file: ExportFile) -> str:
+    """The conversation's name from the export's file name (the export has no title line)."""
+    path = PurePosixPath(file.member) if file.member else PurePosixPath(file.path.as_posix())
+    if path.name == "_chat.txt":  # iOS: the name is on the zip ("WhatsApp Chat - Ana.zip") or folder
+        stem = file.path.stem if file.member else (path.parent.name or path.stem)
+    else:
+        stem = path.stem
+    stem = stem.replace("\u00a0", " ").replace("\u202f", " ")
+    lowered = stem.lower()
+    for prefix in CHAT_FILE_PREFIXES:
+        at = lowered.find(prefix.lower())
+        if at >= 0 and stem[at + len(prefix):].strip():
+            return stem[at + len(prefix):].strip()
+    return stem
+
+
+def _text_lines(stream: BinaryIO) -> TextIO:
+    # Only "\n" ends a line (a stray "\r" inside a body stays); "\r\n" is trimmed per line. Bad bytes
+    # become U+FFFD so one broken character does not cost the whole file.
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="\n")
+
+
+def _open(file: ExportFile) -> TextIO:
+    try:
+        return _text_lines(file.open())
+    except _READ_ERRORS as exc:
+        raise ImportFileError(file.name, None, f"cannot read the file ({exc})") from None
+
+
+def _check_text(file: ExportFile) -> None:
+    """Reject binary and UTF-16 files up front, with the line of the first NUL byte."""
+    try:
+        head = file.head()
+    except _READ_ERRORS as exc:
+        raise ImportFileError(file.name, None, f"cannot read the file ({exc})") from None
+    if not head:
+        raise ImportFileError(file.name, None, "empty file")
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        line = head.count(b"\n", 0, nul) + 1
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ImportFileError(file.name, line, "UTF-16 text, but WhatsApp exports are UTF-8")
+        raise ImportFileError(file.name, line, "binary data, not a WhatsApp text export")
+
+
+class WhatsAppImporter:
+    name = PLATFORM
+
+    def sniff(self, file: ExportFile) -> bool:
+        try:
+            head = file.head()
+        except _READ_ERRORS:
+            return False
+        if b"\x00" in head:
+            return False
+        lines = head.decode("utf-8", errors="replace").split("\n")
+        if len(head) >= 8192:
+            lines.pop()  # the last line may be cut mid-way
+        candidates = [line.rstrip("\r") for line in lines if line.strip()][:_HEAD_LINES]
+        return any(_match(line) for line in candidates)
+
+    def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
+        _check_text(file)
+        with _open(file) as lines:
+            facts = survey(lines)
+        if facts.first_text_line is None:
+            raise ImportFileError(file.name, None, "empty file")
+        if not facts.headers:
+            raise ImportFileError(file.name, facts.first_text_line,
+                                  "no WhatsApp message header found (expected lines like "
+                                  "'[31/12/21, 23:59:59] Name: text' or '31/12/21, 23:59 - Name: text')")
+        parser = _Parser(file.name, chat_name(file), facts)
+        with _open(file) as lines:
+            yield from parser.run(lines)
+
+
+register(WhatsAppImporter())

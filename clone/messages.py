@@ -1,0 +1,48 @@
+"""The one data model: every importer yields these, everything downstream reads only these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    MEDIA = "media"  # a photo, voice note, sticker... (placeholder text only)
+    SYSTEM = "system"  # "X joined", "Messages are end-to-end encrypted", ...
+    DELETED = "deleted"  # "This message was deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a message came from, so every message and skip can be traced back."""
+
+    file: str  # display name, e.g. "chat.zip!_chat.txt"
+    line: int  # 1-based line (or record number for JSON/mail formats)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(slots=True)
+class Message:
+    platform: str  # "whatsapp", "discord", ...
+    chat: str  # the conversation's name (a contact, a group, a channel)
+    sender: str | None  # None for system lines that have no author
+    timestamp: datetime  # naive local time as the export shows it
+    text: str
+    kind: Kind
+    source: Source
+    id: str | None = None  # platform message id, where the platform has one
+    reply_to: str | None = None  # id of the message this one replies to
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A line or record that did not become a message, and why. Nothing is dropped silently."""
+
+    source: Source
+    reason: str
+    text: str = ""

@@ -1,0 +1,64 @@
+"""Rich progress for long work: a bar for training steps, with the latest loss beside it."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+console = Console(stderr=True)
+
+
+def bar(description: str = "") -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[status]}"),
+        console=console,
+        transient=False,
+    )
+
+
+def training_callback():
+    """A trainer callback that replaces tqdm with one rich bar (built here to keep transformers lazy)."""
+    from transformers import TrainerCallback
+
+    class RichProgressCallback(TrainerCallback):
+        """Replaces the trainer's tqdm bars: one bar for training, losses printed as they come."""
+
+        def __init__(self) -> None:
+            self.progress: Progress | None = None
+            self.task = None
+
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.progress = bar()
+            self.progress.start()
+            self.task = self.progress.add_task("training", total=state.max_steps, status="")
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if self.progress is not None:
+                self.progress.update(self.task, completed=state.global_step)
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if not logs or "loss" not in logs:
+                return
+            if self.progress is not None:
+                self.progress.update(self.task, status=f"loss {logs['loss']:.3f}")
+            if not console.is_terminal:  # a log file gets one line per logging step instead of a redrawn bar
+                console.print(f"step {state.global_step}/{state.max_steps} loss {logs['loss']:.3f}")
+
+        def on_train_end(self, args, state, control, **kwargs):
+            if self.progress is not None:
+                self.progress.stop()
+                self.progress = None
+
+    return RichProgressCallback()

@@ -1,0 +1,95 @@
+"""Training recipes: one dataclass whose fields are the YAML keys in pipelines/ and the `--set` keys."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import yaml
+
+from clone.errors import CloneError
+from clone.models import DEFAULT_MODEL
+
+DEFAULT_RECIPE = "smollm2-135m-cpu"
+
+
+@dataclass
+class Recipe:
+    """Everything that decides a training run. Every field is a YAML key and a `--set key=value`."""
+
+    description: str = ""
+    model: str = DEFAULT_MODEL  # "bundled:NAME", a hub id, or a local folder
+    # data
+    max_length: int = 512  # tokens per sample; longer conversations are cut
+    packing: bool = True  # pack conversations into full rows (kept apart by position ids)
+    # optimisation
+    epochs: float = 3.0
+    max_steps: int = -1  # > 0 overrides epochs
+    batch_size: int = 4
+    grad_accum: int = 1
+    learning_rate: float = 3e-4
+    lr_scheduler: str = "cosine"
+    warmup: float = 0.05  # fraction of steps (< 1) or a step count
+    weight_decay: float = 0.0
+    seed: int = 42
+    logging_steps: int = 5
+    # LoRA
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    lora_targets: str = "all-linear"  # or a comma-separated list of module names
+    qlora: bool = False  # 4-bit base weights through bitsandbytes; needs CUDA
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def pipelines_dir() -> Path:
+    return Path(os.environ.get("CLONE_PIPELINES", Path(__file__).resolve().parents[1] / "pipelines"))
+
+
+def available() -> dict[str, Path]:
+    folder = pipelines_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.exists() else {}
+
+
+def _coerce(name: str, value: Any, kind: type) -> Any:
+    if kind is bool and isinstance(value, str):
+        value = yaml.safe_load(value)
+    try:
+        if kind is bool and not isinstance(value, bool):
+            raise ValueError
+        return kind(value)
+    except (TypeError, ValueError):
+        raise CloneError(f"recipe key {name!r} must be {kind.__name__}, got {value!r}") from None
+
+
+def from_dict(values: dict[str, Any], origin: str = "recipe") -> Recipe:
+    types = get_type_hints(Recipe)
+    known = {f.name for f in fields(Recipe)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise CloneError(f"{origin}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return Recipe(**{k: _coerce(k, v, types[k]) for k, v in values.items()})
+
+
+def load_recipe(name_or_path: str = DEFAULT_RECIPE, overrides: list[str] | None = None) -> Recipe:
+    """A recipe from pipelines/NAME.yaml or a YAML path, with `key=value` overrides applied."""
+    path = Path(name_or_path)
+    if not path.exists():
+        path = available().get(name_or_path, path)
+    if not path.exists():
+        raise CloneError(f"no recipe {name_or_path!r}; available: {', '.join(available()) or 'none'}")
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise CloneError(f"{path}: not valid YAML ({error})") from None
+    for item in overrides or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise CloneError(f"--set {item!r}: expected key=value")
+        values[key.strip()] = yaml.safe_load(value)
+    return from_dict(values, str(path))

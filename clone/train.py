@@ -1,0 +1,149 @@
+"""LoRA (or QLoRA) supervised fine-tuning on trl: the person's turns are the only tokens with a loss."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from clone import models
+from clone.dataset import load_dataset_dict
+from clone.errors import CloneError
+from clone.recipes import Recipe, load_recipe
+from clone.workspace import Workspace, atomic_dir, write_json_atomic
+
+
+def quiet_libraries() -> None:
+    """Keep the terminal for what matters: bitsandbytes warns about optional CPU kernels on import,
+    and datasets draws a bar for every quick map."""
+    import logging
+
+    import datasets
+
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    datasets.disable_progress_bars()
+
+
+def lora_config(recipe: Recipe):
+    from peft import LoraConfig
+
+    targets = recipe.lora_targets
+    return LoraConfig(
+        r=recipe.lora_r,
+        lora_alpha=recipe.lora_alpha,
+        lora_dropout=recipe.lora_dropout,
+        target_modules=targets if targets == "all-linear" else [t.strip() for t in targets.split(",")],
+        task_type="CAUSAL_LM",
+    )
+
+
+def load_base_model(path: str, recipe: Recipe):
+    import torch
+    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+
+    kwargs: dict[str, Any] = {"dtype": torch.float32}
+    if torch.cuda.is_available():
+        kwargs["dtype"] = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if recipe.qlora:
+        if not torch.cuda.is_available():
+            raise CloneError(
+                "--qlora needs a CUDA GPU (bitsandbytes 4-bit); train without it on this machine"
+            )
+        kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=kwargs["dtype"],
+        )
+    return AutoModelForCausalLM.from_pretrained(path, **kwargs)
+
+
+def sft_config(recipe: Recipe, output_dir: Path):
+    import torch
+    from trl import SFTConfig
+
+    gpu = torch.cuda.is_available()
+    return SFTConfig(
+        output_dir=str(output_dir),
+        assistant_only_loss=True,  # loss on the person's turns only
+        max_length=recipe.max_length,
+        packing=recipe.packing,
+        num_train_epochs=recipe.epochs,
+        max_steps=recipe.max_steps,
+        per_device_train_batch_size=recipe.batch_size,
+        per_device_eval_batch_size=recipe.batch_size,
+        gradient_accumulation_steps=recipe.grad_accum,
+        learning_rate=recipe.learning_rate,
+        lr_scheduler_type=recipe.lr_scheduler,
+        warmup_steps=recipe.warmup,
+        weight_decay=recipe.weight_decay,
+        seed=recipe.seed,
+        logging_steps=recipe.logging_steps,
+        # trl's defaults (bf16, checkpointing) stop on a CPU; fp32 without checkpointing is fastest there.
+        use_cpu=not gpu,
+        bf16=gpu and torch.cuda.is_bf16_supported(),
+        activation_checkpointing=False,
+        gradient_checkpointing=False,
+        save_strategy="no",
+        report_to="none",
+        disable_tqdm=True,  # progress is drawn by RichProgressCallback
+    )
+
+
+def train(
+    workspace: Workspace = Workspace(),
+    recipe: Recipe | str | None = None,
+    *,
+    show_progress: bool = True,
+) -> dict[str, Any]:
+    """Fine-tune the recipe's base model on the workspace dataset; saves the clone in the workspace."""
+    quiet_libraries()
+    from transformers import AutoTokenizer, PrinterCallback
+    from trl import SFTTrainer
+
+    from clone.progress import training_callback
+
+    recipe = load_recipe(recipe) if isinstance(recipe, str) or recipe is None else recipe
+    data = load_dataset_dict(workspace)
+    manifest = workspace.read_manifest()
+    model_path = models.resolve(recipe.model)
+    tokenizer = AutoTokenizer.from_pretrained(model_path)
+    tokenizer.chat_template = models.training_template(tokenizer.chat_template)
+    train_set = data["train"].select_columns(["messages"])
+    eval_set = data["test"].select_columns(["messages"]) if "test" in data else None
+
+    trainer = SFTTrainer(
+        model=load_base_model(model_path, recipe),
+        args=sft_config(recipe, workspace.checkpoints),
+        train_dataset=train_set,
+        eval_dataset=eval_set,
+        processing_class=tokenizer,
+        peft_config=lora_config(recipe),
+        callbacks=[training_callback()] if show_progress else [],
+    )
+    trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; our callback reports instead
+    started = time.time()
+    loss_before = trainer.evaluate()["eval_loss"] if eval_set else None
+    trainer.train()
+    loss_after = trainer.evaluate()["eval_loss"] if eval_set else None
+    run = {
+        "base_model": recipe.model,
+        "base_model_path": model_path,
+        "recipe": recipe.to_dict(),
+        "me": manifest["me"],
+        "dataset": manifest,
+        "heldout_loss_before": loss_before,
+        "heldout_loss_after": loss_after,
+        "seconds": round(time.time() - started, 1),
+        "log_history": trainer.state.log_history,
+    }
+    with atomic_dir(workspace.model) as tmp:
+        trainer.model.save_pretrained(tmp / "adapter")
+        tokenizer.save_pretrained(tmp / "tokenizer")
+        write_json_atomic(tmp / "run.json", run)
+    return run
+
+
+def read_run(workspace: Workspace = Workspace()) -> dict[str, Any]:
+    return json.loads((workspace.require_model() / "run.json").read_text(encoding="utf-8"))

@@ -1,0 +1,87 @@
+"""The workspace folder: where every stage reads and writes, and how files are written safely."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clone.errors import CloneError
+
+DEFAULT_WORKSPACE = Path("clone-workspace")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path = DEFAULT_WORKSPACE
+
+    @property
+    def dataset(self) -> Path:
+        return self.root / "dataset"  # datasets.DatasetDict, saved with save_to_disk
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "workspace.json"  # who "me" is, how the dataset was built
+
+    @property
+    def import_report(self) -> Path:
+        return self.root / "import-report.json"
+
+    @property
+    def model(self) -> Path:
+        return self.root / "clone"  # the trained adapter, its tokenizer and run.json
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.root / "checkpoints"
+
+    def read_manifest(self) -> dict[str, Any]:
+        if not self.manifest.exists():
+            raise CloneError(f"{self.root}: no dataset here yet; run `clone import EXPORT --me NAME` first")
+        return json.loads(self.manifest.read_text(encoding="utf-8"))
+
+    def require_model(self) -> Path:
+        if not (self.model / "run.json").exists():
+            raise CloneError(f"{self.root}: no trained clone here yet; run `clone train` first")
+        return self.model
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it over: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@contextmanager
+def atomic_dir(path: Path) -> Iterator[Path]:
+    """Yield a fresh temporary folder; on success it replaces ``path`` whole, on failure it is removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
+    try:
+        yield tmp
+        old = path.with_name(f".{path.name}.old")
+        if path.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

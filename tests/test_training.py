@@ -1,0 +1,124 @@
+"""Training on a tiny model built in the test: the loss mask, a few LoRA steps, and talking to the result."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from clone import models
+from clone.chat import Clone, GenerationSettings
+from clone.dataset.build import DatasetOptions, build_dataset
+from clone.messages import Kind, Message, Source
+from clone.recipes import Recipe
+from clone.train import lora_config, sft_config, train
+from clone.workspace import Workspace
+from tests.conftest import SMOLLM2_TEMPLATE
+
+CONVERSATION = [
+    {"role": "system", "content": "You are Maya, chatting with Sam on WhatsApp."},
+    {"role": "user", "content": "dinner tonight?"},
+    {"role": "assistant", "content": "omg yes 🍜"},
+    {"role": "user", "content": "7pm at Hoshi"},
+    {"role": "assistant", "content": "perfect see u there"},
+]
+
+
+def test_training_template_renders_like_the_inference_template(tiny_model):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    template = models.training_template(SMOLLM2_TEMPLATE)
+    assert "{% generation %}" in template and "{% generation %}" not in SMOLLM2_TEMPLATE
+    for messages in (CONVERSATION, CONVERSATION[1:3], CONVERSATION[:2]):
+        for prompt in (False, True):
+            original = tokenizer.apply_chat_template(
+                messages, chat_template=SMOLLM2_TEMPLATE, tokenize=False, add_generation_prompt=prompt
+            )
+            trained = tokenizer.apply_chat_template(
+                messages, chat_template=template, tokenize=False, add_generation_prompt=prompt
+            )
+            assert trained == original
+
+
+def test_labels_equal_the_assistant_mask(tiny_model, tmp_path):
+    """The loss covers exactly the person's turns, end-of-turn token included, and nothing else."""
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTTrainer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    tokenizer.chat_template = models.training_template(tokenizer.chat_template)
+    recipe = Recipe(model=str(tiny_model), packing=False, max_length=256)
+    trainer = SFTTrainer(
+        model=AutoModelForCausalLM.from_pretrained(tiny_model),
+        args=sft_config(recipe, tmp_path),
+        train_dataset=Dataset.from_list([{"messages": CONVERSATION}]),
+        processing_class=tokenizer,
+        peft_config=lora_config(recipe),
+    )
+    batch = trainer.data_collator([trainer.train_dataset[0]])
+    expected = tokenizer.apply_chat_template(
+        CONVERSATION, tokenize=True, return_dict=True, return_assistant_tokens_mask=True
+    )
+    assert batch["input_ids"][0].tolist() == expected["input_ids"]
+    trained = (batch["labels"][0] != -100).tolist()
+    assert trained == [bool(m) for m in expected["assistant_masks"]]
+    learned = tokenizer.decode([t for t, keep in zip(expected["input_ids"], trained, strict=True) if keep])
+    assert learned == "omg yes 🍜<|im_end|>perfect see u there<|im_end|>"
+
+
+def _history() -> list[Message]:
+    start, rows = datetime(2025, 9, 1, 19, 0), []
+    lines = [
+        ("Sam", "How was the climbing gym?"),
+        ("Maya", "omg so good ngl"),
+        ("Maya", "sent my first V4 🧗‍♀️"),
+        ("Sam", "Impressive. Dinner after?"),
+        ("Maya", "ramen obviously 🍜"),
+    ]
+    for day in range(12):
+        for i, (sender, text) in enumerate(lines):
+            rows.append(
+                Message(
+                    "whatsapp",
+                    "Sam",
+                    sender,
+                    start + timedelta(days=day, minutes=i),
+                    text,
+                    Kind.TEXT,
+                    Source("chat.txt", day * 5 + i + 1),
+                )
+            )
+    return rows
+
+
+def test_train_and_talk_end_to_end_on_a_tiny_model(tiny_model, tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    build_dataset(_history(), ["Maya"], workspace, DatasetOptions(test_fraction=0.2))
+    recipe = Recipe(
+        model=str(tiny_model), max_steps=8, batch_size=2, learning_rate=5e-3, max_length=128, logging_steps=2
+    )
+    run = train(workspace, recipe, show_progress=False)
+    assert run["heldout_loss_after"] < run["heldout_loss_before"]
+    assert (workspace.model / "adapter" / "adapter_config.json").exists()
+    assert "{% generation %}" in (workspace.model / "tokenizer" / "chat_template.jinja").read_text()
+
+    maya = Clone(workspace, partner="Sam", settings=GenerationSettings(max_new_tokens=8, seed=0))
+    pieces = list(maya.stream("How was the climbing gym?"))
+    assert maya.history[-1] == {"role": "assistant", "content": "".join(pieces).strip()}
+    assert (
+        maya.prompt([])[0]["content"] == "You are Maya, chatting with Sam on WhatsApp. Reply as Maya would."
+    )
+
+
+def test_qlora_without_cuda_is_a_clear_error(tiny_model):
+    import torch
+
+    from clone.errors import CloneError
+    from clone.train import load_base_model
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(CloneError, match="needs a CUDA GPU"):
+        load_base_model(str(tiny_model), Recipe(qlora=True))

@@ -1,0 +1,557 @@
+"""WhatsApp .txt importer: the shared real exports (exact counts and values) and inline header variants."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+import zipfile
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from clone.errors import ImportFileError
+from clone.importers import IMPORTERS, ExportFile, load
+from clone.importers.whatsapp import chat_name
+from clone.messages import Kind, Message, Skipped
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+needs_fixtures = pytest.mark.skipif(not FIXTURES.exists(), reason="shared fixtures not available")
+WHATSAPP = IMPORTERS["whatsapp"]
+
+CHAT_MINER = FIXTURES / "chat-miner" / "whatsapp"
+CHAT_MINER_FILES = ["test_mmddyy_24hrs.txt", "test_ddmmyy_24hrs.txt", "test_mmddyyyy_12hrs.txt",
+                    "test_yyyymmdd_24hrs.txt", "test_[mmddyy]_24hrs.txt"]
+PUSTUR = FIXTURES / "whatsapp-chat-parser-website"
+EGREGORA_DEMO = FIXTURES / "egregora" / "demo_chat__Conversa do WhatsApp com Teste.txt"
+EGREGORA_OLD = FIXTURES / "egregora" / "tests_data_7f9ec0b__Conversa do WhatsApp com Teste.txt"
+
+LOREM_2 = "Lorem ipsum dolor sit amet,\nconsectetur adipiscing elit. Duis libero."
+# (line, timestamp, sender, kind, text): the same 9 messages in all five chat-miner renderings.
+CHAT_MINER_EXPECTED = [
+    (1, datetime(2019, 1, 1, 11, 25), "John Doe", Kind.TEXT, "Lorem ipsum dolor sit amet."),
+    (2, datetime(2019, 1, 20, 11, 23), "John Doe", Kind.TEXT, "."),
+    (3, datetime(2019, 1, 30, 20, 49), "Jahn Doe", Kind.TEXT, LOREM_2),
+    (5, datetime(2020, 6, 10, 15, 55), "John-John Doe", Kind.TEXT, "Lorem ipsum : dolor sit amet."),
+    (6, datetime(2020, 6, 20, 0, 8), None, Kind.SYSTEM, '+12 345 578 created group "Groupname"'),
+    (7, datetime(2020, 6, 30, 9, 10), None, Kind.SYSTEM, "You were added"),
+    (8, datetime(2021, 12, 10, 10, 10), "John Doe 🤓", Kind.TEXT, "Lorem ipsum 🤓"),
+    (9, datetime(2021, 12, 20, 12, 10), "🤓", Kind.TEXT, "Lorem ipsum 🤓"),
+    (10, datetime(2021, 12, 30, 22, 1), "John Doe", Kind.TEXT, LOREM_2),
+]
+
+
+def parse(path: Path) -> list[Message | Skipped]:
+    return list(WHATSAPP.parse(ExportFile(path)))
+
+
+def parse_text(tmp_path: Path, text: str | bytes, name: str = "chat.txt") -> list[Message | Skipped]:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return parse(path)
+
+
+def messages(records: list[Message | Skipped]) -> list[Message]:
+    return [r for r in records if isinstance(r, Message)]
+
+
+def rows(records: list[Message | Skipped]) -> list[tuple]:
+    return [(m.source.line, m.timestamp, m.sender, m.kind, m.text) for m in messages(records)]
+
+
+def kinds(records: list[Message | Skipped]) -> dict[str, int]:
+    return dict(Counter(m.kind.value for m in messages(records)))
+
+
+def one(tmp_path: Path, text: str) -> Message:
+    [record] = parse_text(tmp_path, text)
+    assert isinstance(record, Message)
+    return record
+
+
+# ---------------------------------------------------------------------------------------------------
+# Real exports
+
+
+@needs_fixtures
+@pytest.mark.parametrize("name", CHAT_MINER_FILES)
+def test_chat_miner_files_give_the_same_nine_messages(name: str) -> None:
+    records = parse(CHAT_MINER / name)
+    assert rows(records) == CHAT_MINER_EXPECTED
+    assert all(isinstance(r, Message) for r in records)
+    assert {(m.platform, m.chat, m.source.file) for m in messages(records)} == {
+        ("whatsapp", Path(name).stem, str(CHAT_MINER / name))}
+
+
+@needs_fixtures
+@pytest.mark.parametrize("name", CHAT_MINER_FILES)
+def test_chat_miner_user_messages_match_target_json(name: str) -> None:
+    # chat-miner drops system lines and "John Doe:.", orders newest first and joins lines with a space.
+    target = json.loads((CHAT_MINER / "target.json").read_text(encoding="utf-8"))
+    ours = [m for m in messages(parse(CHAT_MINER / name)) if m.kind is Kind.TEXT and m.text != "."]
+    as_target = [{"timestamp": m.timestamp.isoformat(), "author": m.sender,
+                  "message": m.text.replace("\n", " ")} for m in reversed(ours)]
+    assert as_target == target
+
+
+@needs_fixtures
+def test_chat_miner_12_hour_file_with_a_m_markers_and_hour_00() -> None:
+    by_line = {m.source.line: m.timestamp for m in messages(parse(CHAT_MINER / "test_mmddyyyy_12hrs.txt"))}
+    assert by_line[6] == datetime(2020, 6, 20, 0, 8)  # "00:08 a. m."
+    assert by_line[3] == datetime(2019, 1, 30, 20, 49)  # "08:49 p. m."
+    assert by_line[9] == datetime(2021, 12, 20, 12, 10)  # "12:10 p. m."
+
+
+@needs_fixtures
+def test_pustur_ios_chat_with_mixed_line_endings_poll_and_attachments() -> None:
+    records = parse(PUSTUR / "_chat.txt")
+    assert len(records) == 52
+    assert kinds(records) == {"text": 44, "media": 4, "system": 4}
+    found = {m.source.line: m for m in messages(records)}
+    assert [(m.sender, m.text) for m in messages(records) if m.kind is Kind.SYSTEM] == [
+        (None, "Messages to this group are now secured with end-to-end encryption."),
+        (None, "Loris created group “WhatsApp Chat Parser Example”"),
+        (None, "Loris added Emily"),
+        (None, "Loris added John"),
+    ]
+    assert [m.text for m in messages(records) if m.kind is Kind.MEDIA] == [
+        "<attached: 00000001-PHOTO-2019-06-20-16-00-15.jpg>",
+        "<attached: 00000002-VIDEO-2019-06-20-16-01-42.mp4>",
+        "<attached: 00000003-AUDIO-2019-06-20-16-03-55.mp3>",
+        "<attached: 00000004-whatsapp-chat-parser-example.zip>",
+    ]
+    poll = found[48]
+    assert (poll.sender, poll.timestamp) == ("Loris", datetime(2019, 6, 20, 16, 30, 44))
+    assert poll.text == (
+        "POLL:\nWhen can we meet?\nOPTION: Thursday 15 evening (2 votes)\n"
+        "OPTION: Friday 16 afternoon (1 vote)\nOPTION: Friday 16 evening (2 votes)\n"
+        "OPTION: Saturday 17 afternoon (3 votes)\nOPTION: Saturday 17 evening (3 votes)")
+    assert found[47].text == "Lastly, a poll :)"  # an LF line among CRLF ones
+    assert found[24].text == "Come on...\ndon't be so mysterious and show us!"
+    assert found[60].text == ("Links:\n- https://github.com/Pustur/whatsapp-chat-parser\n"
+                              "- https://github.com/Pustur/whatsapp-chat-parser-website")
+    assert not any("\r" in m.text for m in messages(records))
+    assert found[5].timestamp == datetime(2019, 6, 20, 15, 58, 53)  # DD.MM.YY: 20.06.19
+
+
+@needs_fixtures
+def test_pustur_old_example() -> None:
+    records = parse(PUSTUR / "old-example__chat.txt")
+    assert len(records) == 100
+    assert kinds(records) == {"text": 97, "system": 3}
+    first, last = messages(records)[0], messages(records)[-1]
+    # The LRM that starts the encryption notice body is dropped; the notice has no author.
+    assert (first.sender, first.kind, first.text) == (
+        None, Kind.SYSTEM, "Messages to this group are now secured with end-to-end encryption.")
+    assert (last.source.line, last.sender) == (104, "Loris")
+    assert last.timestamp == datetime(2019, 6, 20, 19, 54, 58)
+    by_line = {m.source.line: m for m in messages(records)}
+    assert by_line[4].text == "Welcome to the chat example"
+    assert by_line[15].text == "I agree, we should go to <insert cool event here>"
+    assert by_line[15].kind is Kind.TEXT
+    assert by_line[31].text == "Not really, just $10 each 🙂"
+
+
+@needs_fixtures
+def test_pustur_zip_through_load() -> None:
+    archive = PUSTUR / "whatsapp-chat-parser-example.zip"
+    result = load([archive])
+    [report] = result.reports
+    assert (report.file, report.format) == (f"{archive}!_chat.txt", "whatsapp")
+    assert dict(report.kinds) == {"text": 44, "media": 4, "system": 4}
+    assert not report.skipped
+    assert sorted(name.split("!")[1] for name in result.ignored) == [
+        "00000001-PHOTO-2019-06-20-16-00-15.jpg", "00000002-VIDEO-2019-06-20-16-01-42.mp4",
+        "00000003-AUDIO-2019-06-20-16-03-55.mp3", "00000004-whatsapp-chat-parser-example.zip"]
+    assert len(result.messages) == 52
+    assert {m.chat for m in result.messages} == {"whatsapp-chat-parser-example"}
+
+
+@needs_fixtures
+def test_egregora_demo_pt_br() -> None:
+    records = parse(EGREGORA_DEMO)
+    assert kinds(records) == {"system": 7, "media": 4, "text": 6}
+    skipped = [r for r in records if isinstance(r, Skipped)]
+    assert [(s.source.line, s.reason, s.text) for s in skipped] == [
+        (6, "empty message", "28/10/2025 14:09 - Franklin: "),
+        (7, "empty message", "28/10/2025 14:10 - Franklin: "),
+    ]
+    found = messages(records)
+    assert {m.chat for m in found} == {"Teste"}
+    assert [(m.sender, m.text) for m in found if m.kind is Kind.SYSTEM] == [
+        (None, "As mensagens e ligações são protegidas com a criptografia de ponta a ponta. Somente as "
+               "pessoas que fazem parte da conversa podem ler, ouvir e compartilhar esse conteúdo. "
+               "Saiba mais"),
+        (None, "Você criou este grupo"),
+        (None, "Iuri Brasil foi adicionado(a)"),
+        (None, "Você atualizou a duração das mensagens temporárias. Todas as novas mensagens desaparecerão "
+               "desta conversa \u200e24 horas após o envio, exceto se salvas na conversa."),
+        (None, "Você removeu Iuri Brasil"),
+        (None, "Você adicionou Eurico Max"),
+        (None, "Você removeu Eurico Max"),
+    ]
+    assert [m.text for m in found if m.kind is Kind.MEDIA] == [
+        "IMG-20251028-WA0035.jpg (arquivo anexado)", "IMG-20251027-WA0023.jpg (arquivo anexado)",
+        "IMG-20251028-WA0033.jpg (arquivo anexado)", "IMG-20251028-WA0034.jpg (arquivo anexado)"]
+    by_line = {m.source.line: m for m in found}
+    assert by_line[17].text == "@\u2068Eurico Max\u2069 teste de menção"  # FSI/PDI kept
+    assert by_line[17].timestamp == datetime(2025, 10, 28, 14, 15)  # DD/MM/YYYY HH:MM, no comma
+    bot = by_line[18]
+    assert (bot.sender, bot.text.count("\n")) == ("Eurico Max", 6)
+    assert bot.text.startswith("Olá! Obrigado por escrever pra Eurico Max  😃\n")  # double space kept
+    assert "\nHorário de atendimento \n" in bot.text  # trailing space kept
+    assert by_line[1].timestamp == datetime(2025, 10, 3, 9, 45)
+
+
+@needs_fixtures
+def test_egregora_older_export() -> None:
+    records = parse(EGREGORA_OLD)
+    assert len(records) == 10
+    assert kinds(records) == {"system": 5, "text": 4, "media": 1}
+    assert [m.text for m in messages(records) if m.sender == "Franklin"] == [
+        "Teste de grupo", "🐱", "IMG-20251002-WA0004.jpg (arquivo anexado)",
+        "https://youtu.be/Nkhp-mb6FRc?si=HFXbG4Kke-1Ec1XT", "Legal esse vídeo"]
+
+
+@needs_fixtures
+def test_sniff_on_real_files() -> None:
+    whatsapp = [CHAT_MINER / n for n in CHAT_MINER_FILES] + [
+        PUSTUR / "_chat.txt", PUSTUR / "old-example__chat.txt", EGREGORA_DEMO, EGREGORA_OLD]
+    assert all(WHATSAPP.sniff(ExportFile(p)) for p in whatsapp)
+    others = [CHAT_MINER / "target.json", FIXTURES / "chat-miner" / "telegram" / "test_single_export.json",
+              FIXTURES / "cpython" / "mailbox_01.mbox", FIXTURES / "cpython" / "msg_15.txt",
+              FIXTURES / "mikel-mail" / "attachment_emails" / "attachment_with_encoded_name.eml",
+              FIXTURES / "discord-data-package" / "messages" / "c496503416080564238" / "messages.json",
+              PUSTUR / "whatsapp-chat-parser-example.zip"]
+    assert [p.name for p in others if WHATSAPP.sniff(ExportFile(p))] == []
+    # Zip members that are media are not chats.
+    archive = PUSTUR / "whatsapp-chat-parser-example.zip"
+    assert not WHATSAPP.sniff(ExportFile(archive, "00000001-PHOTO-2019-06-20-16-00-15.jpg"))
+    assert WHATSAPP.sniff(ExportFile(archive, "_chat.txt"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Header variants (INDEX.md section E), one line each
+
+
+@pytest.mark.parametrize(("line", "stamp", "sender", "text"), [
+    ("[3/27/22, 21:41:35] Dmitry S: hi", datetime(2022, 3, 27, 21, 41, 35), "Dmitry S", "hi"),
+    ("27/03/2022, 21:41 - Ana: hi", datetime(2022, 3, 27, 21, 41), "Ana", "hi"),
+    ("[21:41:35, 3/27/22] Dmitry S: time first", datetime(2022, 3, 27, 21, 41, 35), "Dmitry S", "time first"),
+    ("[1.1.2019, 12.00.00] John Doe: dotted", datetime(2019, 1, 1, 12, 0), "John Doe", "dotted"),
+    ("13.06.18 21.25.15: a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+    ("[06.13.18 21:25:15] a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+    ("13.6.2018 klo 21.25.15 - a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+    ("13. 6. 2018. 21:25:15 a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+    ("13. 06. 2018. 21:25 - a: m", datetime(2018, 6, 13, 21, 25), "a", "m"),
+    ("[2018/06/13, 21:25:15] a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+    ("2019-01-13 12:00 - John Doe: Hello", datetime(2019, 1, 13, 12, 0), "John Doe", "Hello"),
+    ("03-06-2018, 01.55 PM - a: m", datetime(2018, 6, 3, 13, 55), "a", "m"),
+    ("23/06/2018, 01:55 p.m. - Loris: one", datetime(2018, 6, 23, 13, 55), "Loris", "one"),
+    ("[13/3/18 1:55:00 p. m.] a: m", datetime(2018, 3, 13, 13, 55), "a", "m"),
+    ("13/06/2018 12:05 a.\u00a0m. - a: m", datetime(2018, 6, 13, 0, 5), "a", "m"),
+    ("[3/27/22, 9:41:35\u202fPM] Ana: nnbsp", datetime(2022, 3, 27, 21, 41, 35), "Ana", "nnbsp"),
+    ("3/27/22, 12:15\u202fam - Ana: midnight", datetime(2022, 3, 27, 0, 15), "Ana", "midnight"),
+    ("03/27/2022, 00:08 a. m. - Ana: hour 00", datetime(2022, 3, 27, 0, 8), "Ana", "hour 00"),
+    ("13/03/2022 12:00 pm - Ana: noon", datetime(2022, 3, 13, 12, 0), "Ana", "noon"),
+    ("\u200e[3/27/22, 21:41:55] Dmitry S: \u200eimage omitted", datetime(2022, 3, 27, 21, 41, 55), "Dmitry S",
+     "image omitted"),
+    ("\u200f٢٧\u200f/٣\u200f/٢٢، ٩:٤١ م - أحمد: مرحبا", datetime(2022, 3, 27, 21, 41), "أحمد", "مرحبا"),
+    ("\u200f٢٧\u200f/٣\u200f/٢٠٢٢ ٩:٤١ ص - أحمد: صباح", datetime(2022, 3, 27, 9, 41), "أحمد", "صباح"),
+    ("27/3/2565 21:41 - สมชาย: สวัสดี", datetime(2022, 3, 27, 21, 41), "สมชาย", "สวัสดี"),
+    ("27/03/2022 à 21:41 - Ana: salut", datetime(2022, 3, 27, 21, 41), "Ana", "salut"),
+    ("28/10/2025 14:15 - Franklin: no comma", datetime(2025, 10, 28, 14, 15), "Franklin", "no comma"),
+    ("[27.03.22, 21:41:35] \u202a+7 999 999-99-99\u202c: phone", datetime(2022, 3, 27, 21, 41, 35),
+     "+7 999 999-99-99", "phone"),
+    ("[27.03.22, 21:41:35] ~\u202fAna: tilde", datetime(2022, 3, 27, 21, 41, 35), "~ Ana", "tilde"),
+])
+def test_header_variants(tmp_path: Path, line: str, stamp: datetime, sender: str, text: str) -> None:
+    message = one(tmp_path, line + "\n")
+    assert (message.timestamp, message.sender, message.text, message.source.line) == (stamp, sender, text, 1)
+
+
+def test_bom_and_lrm_before_the_first_header(tmp_path: Path) -> None:
+    message = one(tmp_path, "\ufeff\u200e[20.06.19, 15:58:47] Loris: Hi\r\n")
+    assert (message.sender, message.text) == ("Loris", "Hi")
+    assert message.timestamp == datetime(2019, 6, 20, 15, 58, 47)
+
+
+def test_continuation_line_that_looks_like_a_date(tmp_path: Path) -> None:
+    records = parse_text(tmp_path, "23/06/2018, 01:55 p.m. - Loris: one\ntwo\n2016-04-29 10:30:00\n"
+                                   "31/02/2018, 10:00 - not a date: still text\n"
+                                   "24/06/2018, 25:61 - bad time: still text\n")
+    assert rows(records) == [(1, datetime(2018, 6, 23, 13, 55), "Loris", Kind.TEXT,
+                              "one\ntwo\n2016-04-29 10:30:00\n31/02/2018, 10:00 - not a date: still text\n"
+                              "24/06/2018, 25:61 - bad time: still text")]
+
+
+def test_out_of_order_timestamps_keep_file_order(tmp_path: Path) -> None:
+    records = parse_text(tmp_path, "[20.06.19, 16:00:00] A: later\n[20.06.19, 15:00:00] B: earlier\n"
+                                   "[19.06.19, 09:00:00] A: day before\n")
+    assert [(m.source.line, m.timestamp.hour, m.text) for m in messages(records)] == [
+        (1, 16, "later"), (2, 15, "earlier"), (3, 9, "day before")]
+
+
+def test_multiline_crlf_lf_mixed_become_newlines_and_body_is_kept_exactly(tmp_path: Path) -> None:
+    text = ("[20.06.19, 15:58:47] Ana: first  \r\n  indented\rcr\n\n\u200eend \u200e\r\n"
+            "[20.06.19, 15:59:00] Bo: x\n")
+    records = parse_text(tmp_path, text)
+    assert [m.text for m in messages(records)] == ["first  \n  indented\rcr\n\n\u200eend \u200e", "x"]
+
+
+def test_only_one_leading_lrm_is_dropped(tmp_path: Path) -> None:
+    assert one(tmp_path, "[20.06.19, 15:58:47] Ana: \u200e\u200eHello\n").text == "\u200eHello"
+
+
+def test_text_before_the_first_message_is_skipped_per_line(tmp_path: Path) -> None:
+    records = parse_text(tmp_path, "Exported chat\n\n   \nsecond line\n01/02/2020, 10:00 - Ana: hi\n")
+    assert [(r.source.line, r.reason, r.text) for r in records if isinstance(r, Skipped)] == [
+        (1, "text before the first message", "Exported chat"),
+        (4, "text before the first message", "second line")]
+    assert [m.text for m in messages(records)] == ["hi"]
+
+
+def test_empty_bodies_are_skipped_not_dropped(tmp_path: Path) -> None:
+    records = parse_text(tmp_path, "01/02/2020, 10:00 - Ana: hello\n01/02/2020, 10:01 - Ana: \n"
+                                   "01/02/2020, 10:02 - Ana:\n01/02/2020, 10:03 - Ana:   \n")
+    assert [m.text for m in messages(records)] == ["hello"]
+    assert [(r.source.line, r.reason) for r in records if isinstance(r, Skipped)] == [
+        (2, "empty message"), (3, "empty message"), (4, "empty message")]
+
+
+def test_name_colon_without_space(tmp_path: Path) -> None:
+    # A known sender's "Name:." is a message "."; an unknown name with a colon stays a system line.
+    records = parse_text(tmp_path, "01/02/2020, 10:00 - John Doe:.\n01/02/2020, 10:01 - John Doe: hi\n"
+                                   "01/02/2020, 10:02 - Topic changed to 10:30\n")
+    assert [(m.sender, m.kind, m.text) for m in messages(records)] == [
+        ("John Doe", Kind.TEXT, "."), ("John Doe", Kind.TEXT, "hi"),
+        (None, Kind.SYSTEM, "Topic changed to 10:30")]
+
+
+def test_colon_inside_body_does_not_split_the_author(tmp_path: Path) -> None:
+    message = one(tmp_path, "06/10/20, 15:55 - John-John Doe: Lorem ipsum : dolor: sit amet.\n")
+    assert (message.sender, message.text) == ("John-John Doe", "Lorem ipsum : dolor: sit amet.")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Day/month order: decided from the whole file
+
+
+def test_month_first_evidence_late_in_the_file_fixes_earlier_lines(tmp_path: Path) -> None:
+    records = parse_text(tmp_path, "01/02/20, 10:00 - Ana: a\n01/13/20, 10:00 - Ana: b\n")
+    assert [m.timestamp.date().isoformat() for m in messages(records)] == ["2020-01-02", "2020-01-13"]
+
+
+def test_day_first_evidence_late_in_the_file_fixes_earlier_lines(tmp_path: Path) -> None:
+    records = parse_text(tmp_path, "01/02/20, 10:00 - Ana: a\n13/01/20, 10:00 - Ana: b\n")
+    assert [m.timestamp.date().isoformat() for m in messages(records)] == ["2020-02-01", "2020-01-13"]
+
+
+@pytest.mark.parametrize(("line", "day"), [
+    ("01/02/20, 10:00 - Ana: x", "2020-02-01"),  # "/" with a 24-hour clock: day first (most locales)
+    ("01.02.20, 10:00 - Ana: x", "2020-02-01"),  # dots: day first
+    ("[01.02.20, 10:00:00] Ana: x", "2020-02-01"),
+    ("1/2/20, 10:00 AM - Ana: x", "2020-01-02"),  # "/" with AM/PM: US month first
+    ("[1/2/20, 10:00:00 PM] Ana: x", "2020-01-02"),
+    ("2020-01-02 10:00 - Ana: x", "2020-01-02"),  # year first is always y-m-d
+])
+def test_ambiguous_files_follow_the_header_style(tmp_path: Path, line: str, day: str) -> None:
+    assert one(tmp_path, line).timestamp.date().isoformat() == day
+
+
+# ---------------------------------------------------------------------------------------------------
+# Kinds
+
+
+@pytest.mark.parametrize("body", [
+    "<Media omitted>", "<media omitted>", "<Medien ausgeschlossen>", "<Media weggelaten>",
+    "<Без медиафайлов>", "<Média vynechány>", "\u200eimage omitted", "video omitted", "audio omitted",
+    "sticker omitted",
+    "GIF omitted", "\u200eContact card omitted", "画像は含まれていません", "live location shared",
+    "\u200e<attached: 00000001-PHOTO-2019-01-01-12-00-00.jpg>",
+    "< attached: 00000042-PHOTO-2020-06-07-15-13-20.jpg >",
+    "test_document • \u200e2 pages \u200e<attached: 00000001-test_document.pdf>",
+    "test_document • \u200e1 page \u200edocument omitted",
+    "IMG-20190101-WA0000.jpg (file attached)", "AUD-20190101-WA0000. (file attached)",
+    "John Doe.vcf (file attached)",
+    "\u200eIMG-20251028-WA0035.jpg (arquivo anexado)", "IMG-20190101-WA0000.jpg (bestand bijgevoegd)",
+    "IMG-20190101-WA0000.jpg (Datei angehängt)",
+    " Helsinki (Helsinki): https://maps.google.com/?q=60.167850,24.952965",
+    " \u200eLocation: https://maps.google.com/?q=60.167850,24.952965",
+])
+def test_media_placeholders(tmp_path: Path, body: str) -> None:
+    message = one(tmp_path, f"[1.1.2019, 12.00.00] John Doe: {body}\n")
+    assert (message.kind, message.sender) == (Kind.MEDIA, "John Doe")
+
+
+def test_android_media_caption_and_location_block(tmp_path: Path) -> None:
+    records = parse_text(tmp_path, "2019-01-01 12:00 - Jo: IMG-20190101-WA0000.jpg (file attached)\n"
+                                   "Nice view\n2019-01-01 12:01 - Jo: Helsinki\nHelsinki\n"
+                                   "location: https://maps.google.com/?q=60.167850494384766,24.952964782714844\n"
+                                   "2019-01-01 12:02 - Jo: see https://maps.google.com/?q=60.1,24.9\n")
+    assert [(m.kind, m.text.split("\n")[0]) for m in messages(records)] == [
+        (Kind.MEDIA, "IMG-20190101-WA0000.jpg (file attached)"), (Kind.MEDIA, "Helsinki"),
+        (Kind.TEXT, "see https://maps.google.com/?q=60.1,24.9")]
+    assert messages(records)[0].text == "IMG-20190101-WA0000.jpg (file attached)\nNice view"
+
+
+@pytest.mark.parametrize("body", ["This message was deleted", "This message was deleted.",
+                                  "\u200eYou deleted this message.", "You deleted this message",
+                                  "Mensagem apagada", "Diese Nachricht wurde gelöscht"])
+def test_deleted_messages(tmp_path: Path, body: str) -> None:
+    message = one(tmp_path, f"[1.1.2019, 12.00.00] Jane Doe: {body}\n")
+    assert (message.kind, message.sender) == (Kind.DELETED, "Jane Doe")
+
+
+def test_deleted_text_followed_by_more_lines_is_a_normal_message(tmp_path: Path) -> None:
+    message = one(tmp_path, "[1.1.2019, 12.00.00] Jane: This message was deleted\nhaha not really\n")
+    assert (message.kind, message.text) == (Kind.TEXT, "This message was deleted\nhaha not really")
+
+
+@pytest.mark.parametrize("line", [
+    "[1.1.2019, 12.00.00] Jane Doe: \u200eMessages to this chat and calls are now secured with end-to-end "
+    "encryption.",
+    "[1.1.2019, 12.00.00] John, Jane, Joe: \u200eMessages to this group are now secured with end-to-end "
+    "encryption.",
+    "[3/18/22, 14:56:01] Elon Musk: \u200eMessages and calls are end-to-end encrypted. No one outside of "
+    "this chat, not even WhatsApp, can read or listen to them.",
+])
+def test_ios_encryption_notice_with_an_author_is_system(tmp_path: Path, line: str) -> None:
+    message = one(tmp_path, line)
+    assert (message.kind, message.sender) == (Kind.SYSTEM, None)
+    assert message.text.startswith("Messages")
+
+
+@pytest.mark.parametrize("body", [
+    "\u200eYou created group \"John, Jane, Joe\"", "Bob joined using this group's invite link",
+    "Você criou este grupo", "\u200eMessages to this group are now secured with end-to-end encryption.",
+])
+def test_authorless_lines_are_system(tmp_path: Path, body: str) -> None:
+    message = one(tmp_path, f"2019-01-01 12:00 - {body}\n")
+    assert (message.kind, message.sender, message.text) == (Kind.SYSTEM, None, body.removeprefix("\u200e"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Files: names, errors, sniffing, streaming
+
+
+@pytest.mark.parametrize(("path", "member", "chat"), [
+    ("WhatsApp Chat with Ana Lima.txt", None, "Ana Lima"),
+    ("WhatsApp Chat with\u00a0Ana.txt", None, "Ana"),
+    ("Conversa do WhatsApp com Teste.txt", None, "Teste"),
+    ("demo_chat__Conversa do WhatsApp com Teste.txt", None, "Teste"),
+    ("WhatsApp-Chat mit Max.txt", None, "Max"),
+    ("WhatsApp Chat - Family.zip", "_chat.txt", "Family"),
+    ("WhatsApp Chat with Bo.zip", "WhatsApp Chat with Bo.txt", "Bo"),
+    ("export.zip", "_chat.txt", "export"),
+    ("WhatsApp Chat - Family/_chat.txt", None, "Family"),
+    ("notes.txt", None, "notes"),
+])
+def test_chat_name(path: str, member: str | None, chat: str) -> None:
+    assert chat_name(ExportFile(Path("/exports") / path, member)) == chat
+
+
+def test_chat_name_reaches_the_messages(tmp_path: Path) -> None:
+    path = tmp_path / "WhatsApp Chat with Ana.txt"
+    path.write_text("01/02/2020, 10:00 - Ana: hi\n", encoding="utf-8")
+    [message] = parse(path)
+    assert (message.platform, message.chat, str(message.source)) == ("whatsapp", "Ana", f"{path}:1")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError) as error:
+        parse_text(tmp_path, b"")
+    assert (error.value.line, error.value.reason) == (None, "empty file")
+    assert str(error.value) == f"{tmp_path / 'chat.txt'}: empty file"
+
+
+def test_blank_file_counts_as_empty(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError, match="empty file"):
+        parse_text(tmp_path, "\n  \r\n\n")
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError) as error:
+        parse_text(tmp_path, b"GIF89a\n\x01\x02\n\x00\x00\xff", name="photo.txt")
+    assert error.value.line == 3
+    assert str(error.value) == f"{tmp_path / 'photo.txt'}:3: binary data, not a WhatsApp text export"
+
+
+def test_utf16_file(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError, match=r"chat\.txt:1: UTF-16 text"):
+        parse_text(tmp_path, "01/02/2020, 10:00 - Ana: hi\n".encode("utf-16"))
+
+
+def test_file_without_any_header(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError) as error:
+        parse_text(tmp_path, "\n\nDear diary,\ntoday 12/01/2020 was fine.\n")
+    assert error.value.line == 3
+    assert str(error.value).startswith(f"{tmp_path / 'chat.txt'}:3: no WhatsApp message header found")
+
+
+def test_undecodable_bytes_are_replaced_and_the_message_kept(tmp_path: Path) -> None:
+    message = one(tmp_path, b"01/02/2020, 10:00 - Ana: caf\xe9 ok\n")
+    assert (message.sender, message.text) == ("Ana", "caf\ufffd ok")
+
+
+@pytest.mark.parametrize("content", [
+    '{"messages": [{"date": "2020-01-01T10:00:00"}]}',
+    'AuthorID,Author,Date,Content,Attachments,Reactions\n"1","Ana","2020-01-01T10:00:00+00:00","hi","",""\n',
+    "From: Ana <ana@example.com>\nDate: Mon, 1 Jan 2020 10:00:00 +0000\nSubject: hi\n\nhello\n",
+    "Just some notes\n2020-01-01 was a good day\n",
+    "[2020-01-01 10:00:00,123] INFO started\n",
+])
+def test_sniff_rejects_other_formats(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "file.txt"
+    path.write_text(content, encoding="utf-8")
+    assert WHATSAPP.sniff(ExportFile(path)) is False
+
+
+def test_sniff_looks_at_the_first_twenty_lines(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("intro\n" * 19 + "01/02/2020, 10:00 - Ana: hi\n", encoding="utf-8")
+    assert WHATSAPP.sniff(ExportFile(path)) is True
+    path.write_text("intro\n" * 20 + "01/02/2020, 10:00 - Ana: hi\n", encoding="utf-8")
+    assert WHATSAPP.sniff(ExportFile(path)) is False
+    path.write_bytes(b"\x00\x01binary 01/02/2020, 10:00 - Ana: hi\n")
+    assert WHATSAPP.sniff(ExportFile(path)) is False
+
+
+def test_zip_member_chat_through_load(tmp_path: Path) -> None:
+    archive = tmp_path / "WhatsApp Chat - Family.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("_chat.txt", "\u200e[20.06.19, 15:58:47] Mum: \u200eimage omitted\r\n"
+                                "[20.06.19, 15:59:00] Mum: hi\r\n")
+        z.writestr("00000001-PHOTO-2019-06-20-15-58-47.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+    result = load([archive])
+    assert [(m.chat, m.sender, m.kind, m.text, str(m.source)) for m in result.messages] == [
+        ("Family", "Mum", Kind.MEDIA, "image omitted", f"{archive}!_chat.txt:1"),
+        ("Family", "Mum", Kind.TEXT, "hi", f"{archive}!_chat.txt:2")]
+    assert result.ignored == [f"{archive}!00000001-PHOTO-2019-06-20-15-58-47.jpg"]
+
+
+def test_parse_streams_with_flat_memory(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    line = "[{d:02d}.{m:02d}.19, 12:{mi:02d}:00] Ana Lima: a message that is long enough to count {i}\r\n"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for i in range(40_000):
+            out.write(line.format(d=i % 28 + 1, m=i // 28 % 12 + 1, mi=i % 60, i=i))
+    tracemalloc.start()
+    count = sum(1 for _ in WHATSAPP.parse(ExportFile(path)))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 40_000
+    assert peak < path.stat().st_size / 10  # ~3.4 MB file; records are not kept
+
+
+def test_files_of_non_ascii_headers_parse_fully(tmp_path: Path) -> None:
+    # New iOS en_US exports put NNBSP before "PM" in every header: the ASCII fast path is dropped after a
+    # sample, and the full grammar must still read the odd plain-ASCII header and continuation lines.
+    lines = [f"[3/{i % 28 + 1}/22, 9:{i % 60:02d}:00\u202fPM] Ana: msg {i}\nmore {i}" for i in range(300)]
+    lines.append("[3/28/22, 11:00:00 PM] Bo: plain ascii")
+    records = parse_text(tmp_path, "\n".join(lines) + "\n")
+    assert len(records) == 301
+    assert (records[0].timestamp, records[0].text) == (datetime(2022, 3, 1, 21, 0), "msg 0\nmore 0")
+    assert (records[299].timestamp, records[299].text) == (datetime(2022, 3, 20, 21, 59), "msg 299\nmore 299")
+    assert (records[300].sender, records[300].timestamp) == ("Bo", datetime(2022, 3, 28, 23, 0))
