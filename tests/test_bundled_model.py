@@ -43,3 +43,16 @@ def test_bundled_smollm2_trains_and_talks(tmp_path):
         {"role": "user", "content": "how was climbing?"},
         {"role": "assistant", "content": reply},
     ]
+
+
+def test_walkthrough_notebook_runs(tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("CLONE_NOTEBOOK_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("CLONE_NOTEBOOK_STEPS", "1")
+    notebook = nbformat.read(EXAMPLES / "walkthrough.ipynb", as_version=4)
+    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+    outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
+    assert "held-out loss on Maya's replies" in outputs
+    assert (tmp_path / "ws" / "clone" / "run.json").exists()

@@ -8,7 +8,6 @@ line or record of the file. Add one by calling ``register`` (see whatsapp.py for
 from __future__ import annotations
 
 import importlib
-import io
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,8 +33,8 @@ class ExportFile:
     def open(self) -> BinaryIO:
         if self.member is None:
             return self.path.open("rb")
-        with zipfile.ZipFile(self.path) as archive:
-            return io.BytesIO(archive.read(self.member))
+        # Stream the member: the archive's file handle stays open until the member stream is closed.
+        return zipfile.ZipFile(self.path).open(self.member)  # type: ignore[return-value]
 
     def head(self, size: int = 8192) -> bytes:
         with self.open() as stream:

@@ -447,10 +447,9 @@ class _Parser:
 def chat_name(file: ExportFile) -> str:
     """The conversation's name from the export's file name (the export has no title line)."""
     path = PurePosixPath(file.member) if file.member else PurePosixPath(file.path.as_posix())
+    stem = path.stem
     if path.name == "_chat.txt":  # iOS: the name is on the zip ("WhatsApp Chat - Ana.zip") or folder
-        stem = file.path.stem if file.member else (path.parent.name or path.stem)
-    else:
-        stem = path.stem
+        stem = file.path.stem if file.member else (path.parent.name or stem)
     stem = stem.replace("\u00a0", " ").replace("\u202f", " ")
     lowered = stem.lower()
     for prefix in CHAT_FILE_PREFIXES:
