@@ -32,9 +32,6 @@ def resolve_me(messages: Sequence[Message], aliases: Sequence[str]) -> set[str]:
     me = {name for name in counts if _key(name) in wanted}
     if me:
         return me
-    hint = "Pick who to clone with --me NAME (repeat --me for aliases). Senders found:"
-    if aliases:
-        hint = f"None of --me {', '.join(aliases)} matches a sender. {hint}"
-    else:
-        hint = f"Who should be cloned? {hint}"
+    why = f"None of --me {', '.join(aliases)} matches a sender." if aliases else "Who should be cloned?"
+    hint = f"{why} Pick who to clone with --me NAME (repeat --me for aliases). Senders found:"
     raise CloneError(f"{hint}\n{format_senders(counts)}")
