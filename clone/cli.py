@@ -30,15 +30,14 @@ WorkspaceOption = Annotated[
 
 @app.command("import")
 def import_(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Export files, folders or zips (WhatsApp .txt/.zip, ...).")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Export files, folders or zips (WhatsApp .txt/.zip, ...).")],
     me: Annotated[
-        list[str], typer.Option("--me", help="Your name as the export shows it; repeat for aliases.")
+        list[str],
+        typer.Option(
+            "--me", help="Your name as the exports show it; repeat for aliases (kept in the workspace's identity.json)."
+        ),
     ] = [],  # noqa: B006
-    list_senders: Annotated[
-        bool, typer.Option("--list-senders", help="Only list senders and counts.")
-    ] = False,
+    list_senders: Annotated[bool, typer.Option("--list-senders", help="Only list senders and counts.")] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     gap_minutes: Annotated[float, typer.Option(help="Silence that ends a conversation.")] = 60.0,
     max_turns: Annotated[int, typer.Option(help="Longest training sample, in turns.")] = 24,
@@ -49,7 +48,7 @@ def import_(
     Example: clone import "WhatsApp Chat with Sam.txt" --me "Maya Chen"
     """
     from clone.dataset import DatasetOptions, build_dataset
-    from clone.identity import format_senders, sender_counts
+    from clone.identity import format_senders
     from clone.importers import load
     from clone.workspace import write_json_atomic
 
@@ -57,7 +56,7 @@ def import_(
         result = load(paths, on_file=lambda f: status.update(f"reading {f.name}"))
     _print_import_table(result)
     if list_senders:
-        out.print(format_senders(sender_counts(result.messages), limit=1000), highlight=False)
+        out.print(format_senders(result.messages, limit=100_000), highlight=False)
         return
     ws = Workspace(workspace)
     write_json_atomic(
@@ -68,9 +67,7 @@ def import_(
         ],
     )
     with err.status("building conversations..."):
-        summary = build_dataset(
-            result.messages, me, ws, DatasetOptions(gap_minutes, max_turns, test_fraction)
-        )
+        summary = build_dataset(result.messages, me, ws, DatasetOptions(gap_minutes, max_turns, test_fraction))
     samples, turns = summary["samples"], summary["my_turns"]
     out.print(
         f"[bold]{summary['me']}[/]: {summary['my_messages']} of {summary['messages']} messages, "

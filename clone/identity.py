@@ -1,12 +1,18 @@
-"""Who "me" is: the person being cloned, named by one or more aliases."""
+"""Who "me" is: the person being cloned, named by one or more aliases across platforms.
+
+One person has several names (a phone contact name, email addresses, a Discord handle). The aliases are
+kept in the workspace's identity file, so later imports know who "me" is without repeating --me.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from clone.errors import CloneError
 from clone.messages import Kind, Message
+from clone.workspace import Workspace, write_json_atomic
 
 
 def sender_counts(messages: Iterable[Message]) -> Counter[str]:
@@ -14,8 +20,18 @@ def sender_counts(messages: Iterable[Message]) -> Counter[str]:
     return Counter(m.sender for m in messages if m.sender is not None and m.kind is not Kind.SYSTEM)
 
 
-def format_senders(counts: Counter[str], limit: int = 30) -> str:
-    rows = [f"  {count:>7}  {name}" for name, count in counts.most_common(limit)]
+def sender_platforms(messages: Iterable[Message]) -> dict[str, set[str]]:
+    platforms: dict[str, set[str]] = defaultdict(set)
+    for m in messages:
+        if m.sender is not None:
+            platforms[m.sender].add(m.platform)
+    return platforms
+
+
+def format_senders(messages: Sequence[Message], limit: int = 30) -> str:
+    """One line per sender, most active first: count, name, and the platforms the name appears on."""
+    counts, platforms = sender_counts(messages), sender_platforms(messages)
+    rows = [f"  {n:>7}  {name}  ({', '.join(sorted(platforms[name]))})" for name, n in counts.most_common(limit)]
     if len(counts) > limit:
         rows.append(f"  ... and {len(counts) - limit} more")
     return "\n".join(rows)
@@ -27,11 +43,22 @@ def _key(name: str) -> str:
 
 def resolve_me(messages: Sequence[Message], aliases: Sequence[str]) -> set[str]:
     """The sender names that are "me", or a clear error listing who is there to choose from."""
-    counts = sender_counts(messages)
     wanted = {_key(a) for a in aliases}
-    me = {name for name in counts if _key(name) in wanted}
+    me = {name for name in sender_counts(messages) if _key(name) in wanted}
     if me:
         return me
     why = f"None of --me {', '.join(aliases)} matches a sender." if aliases else "Who should be cloned?"
     hint = f"{why} Pick who to clone with --me NAME (repeat --me for aliases). Senders found:"
-    raise CloneError(f"{hint}\n{format_senders(counts)}")
+    raise CloneError(f"{hint}\n{format_senders(messages)}")
+
+
+def saved_aliases(workspace: Workspace) -> list[str]:
+    if not workspace.identity.exists():
+        return []
+    return list(json.loads(workspace.identity.read_text(encoding="utf-8")).get("me", []))
+
+
+def save_aliases(workspace: Workspace, aliases: Iterable[str]) -> None:
+    """Remember every alias given so far: each import may add the name used on another platform."""
+    merged = sorted(set(saved_aliases(workspace)) | set(aliases), key=str.casefold)
+    write_json_atomic(workspace.identity, {"me": merged})

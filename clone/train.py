@@ -18,10 +18,12 @@ def quiet_libraries() -> None:
     """Keep the terminal for what matters: bitsandbytes warns about optional CPU kernels on import,
     and datasets draws a bar for every quick map."""
     import logging
+    import warnings
 
     import datasets
 
     logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*")  # trl still calls the old name
     datasets.disable_progress_bars()
 
 
@@ -47,9 +49,7 @@ def load_base_model(path: str, recipe: Recipe):
         kwargs["dtype"] = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     if recipe.qlora:
         if not torch.cuda.is_available():
-            raise CloneError(
-                "--qlora needs a CUDA GPU (bitsandbytes 4-bit); train without it on this machine"
-            )
+            raise CloneError("--qlora needs a CUDA GPU (bitsandbytes 4-bit); train without it on this machine")
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True,
             bnb_4bit_quant_type="nf4",

@@ -30,6 +30,10 @@ class Workspace:
         return self.root / "workspace.json"  # who "me" is, how the dataset was built
 
     @property
+    def identity(self) -> Path:
+        return self.root / "identity.json"  # every alias of "me" across platforms
+
+    @property
     def import_report(self) -> Path:
         return self.root / "import-report.json"
 

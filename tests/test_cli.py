@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,7 @@ SAM = EXAMPLES / "WhatsApp Chat with Sam Okafor.txt"
 
 
 def clone(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "clone", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "clone", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_help_lists_the_verbs():
@@ -60,8 +59,10 @@ def test_missing_me_lists_senders_with_counts(tmp_path):
 def test_list_senders(tmp_path):
     result = clone("import", str(SAM), "--list-senders")
     assert result.returncode == 0
-    counts = dict(reversed(line.split(None, 1)) for line in result.stdout.strip().splitlines())
-    assert set(counts) == {"Maya Chen", "Sam Okafor"}
+    rows = [line.split(None, 1) for line in result.stdout.strip().splitlines()]
+    counts = {name: count for count, name in rows}
+    assert set(counts) == {"Maya Chen  (whatsapp)", "Sam Okafor  (whatsapp)"}
+    counts = {name.split("  (")[0]: count for name, count in counts.items()}
     assert int(counts["Maya Chen"]) > int(counts["Sam Okafor"]) > 100
 
 
@@ -72,6 +73,15 @@ def test_import_builds_the_workspace(tmp_path):
     assert "training samples" in result.stdout
     assert (workspace / "dataset" / "dataset_dict.json").exists()
     assert (workspace / "import-report.json").exists()
+
+
+def test_me_is_remembered_in_the_workspace(tmp_path):
+    workspace = tmp_path / "ws"
+    assert clone("import", str(SAM), "--me", "Maya Chen", "--workspace", str(workspace)).returncode == 0
+    assert json.loads((workspace / "identity.json").read_text()) == {"me": ["Maya Chen"]}
+    again = clone("import", str(SAM), "--workspace", str(workspace))
+    assert again.returncode == 0, again.stderr
+    assert "Maya Chen:" in again.stdout
 
 
 def test_talk_without_a_trained_clone_says_what_to_do(tmp_path):

@@ -10,7 +10,7 @@ from typing import Any
 from clone.dataset.conversations import Conversation, build_conversations
 from clone.dataset.samples import to_sample
 from clone.errors import CloneError
-from clone.identity import resolve_me, sender_counts
+from clone.identity import resolve_me, save_aliases, saved_aliases, sender_counts
 from clone.messages import Message
 from clone.workspace import Workspace, atomic_dir, write_json_atomic
 
@@ -54,8 +54,11 @@ def build_dataset(
 
     datasets.disable_progress_bars()
 
-    me_names = resolve_me(messages, me)
-    me_name = max(me_names, key=lambda n: sender_counts(messages)[n])
+    aliases = [*me, *saved_aliases(workspace)]
+    me_names = resolve_me(messages, aliases)
+    save_aliases(workspace, me or me_names)
+    counts = sender_counts(messages)
+    me_name = max(me_names, key=lambda n: counts[n])  # the most used alias names the clone
     conversations = build_conversations(messages, me_names, timedelta(minutes=options.gap_minutes))
     pieces = [w for c in conversations for w in windows(c, options.max_turns)]
     train, test = split_by_time(pieces, options.test_fraction)
@@ -63,11 +66,7 @@ def build_dataset(
         raise CloneError(f"no conversation in which {me_name} replies to someone: nothing to train on")
     splits = {"train": train, "test": test}
     data = DatasetDict(
-        {
-            name: Dataset.from_list([to_sample(c, me_name) for c in convs])
-            for name, convs in splits.items()
-            if convs
-        }
+        {name: Dataset.from_list([to_sample(c, me_name) for c in convs]) for name, convs in splits.items() if convs}
     )
     with atomic_dir(workspace.dataset) as tmp:
         data.save_to_disk(str(tmp))

@@ -22,9 +22,7 @@ PLATFORM_NAMES = {
 }
 
 
-def system_prompt(
-    me: str, partner: str | None = None, platform: str = "whatsapp", group: str | None = None
-) -> str:
+def system_prompt(me: str, partner: str | None = None, platform: str = "whatsapp", group: str | None = None) -> str:
     where = PLATFORM_NAMES.get(platform, platform)
     if group:
         return f'You are {me}, chatting in the {where} group "{group}". Reply as {me} would.'

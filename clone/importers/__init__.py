@@ -112,8 +112,7 @@ def load(paths: Iterable[str | Path], *, on_file=None) -> ImportResult:
                     raise ImportFileError(file.name, None, "empty file")
                 if named:
                     raise CloneError(
-                        f"{file.name}: not a chat export this version can read "
-                        f"(known formats: {', '.join(IMPORTERS)})"
+                        f"{file.name}: not a chat export this version can read (known formats: {', '.join(IMPORTERS)})"
                     )
                 result.ignored.append(file.name)
                 continue
@@ -123,8 +122,40 @@ def load(paths: Iterable[str | Path], *, on_file=None) -> ImportResult:
             result.reports.append(_parse_one(importer, file, result))
         if not found:
             raise CloneError(f"{path}: no chat export found inside")
+    _drop_overlaps(result)
     result.messages.sort(key=lambda m: m.timestamp)  # stable: keeps file order for equal times
     return result
+
+
+OVERLAP = "already in another export of this chat"
+
+
+def _drop_overlaps(result: ImportResult) -> None:
+    """Overlapping exports of one chat (last year's and this year's) hold the same messages twice.
+    For each message that appears in several files, keep the copies of the file that has the most of
+    them (a person may really send "ok" twice in a minute) and report the others as skipped."""
+    copies: dict[tuple, Counter[str]] = {}
+    for m in result.messages:
+        copies.setdefault(_identity(m), Counter())[m.source.file] += 1
+    winners = {key: files.most_common(1)[0][0] for key, files in copies.items() if len(files) > 1}
+    if not winners:
+        return
+    reports = {r.file: r for r in result.reports}
+    kept = []
+    for m in result.messages:
+        winner = winners.get(_identity(m))
+        if winner is None or winner == m.source.file:
+            kept.append(m)
+            continue
+        report = reports[m.source.file]
+        report.kinds[m.kind.value] -= 1
+        report.skipped[OVERLAP] += 1
+        result.skipped.append(Skipped(m.source, OVERLAP, m.text))
+    result.messages = kept
+
+
+def _identity(m: Message) -> tuple:
+    return (m.platform, m.chat, m.timestamp, m.sender, m.kind, m.text)
 
 
 def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> FileReport:
@@ -143,9 +174,7 @@ def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> Fi
         raise
     except Exception as error:  # an importer bug must still name the file, never dump a traceback
         where = f"after line {line}" if line else "at the start"
-        raise ImportFileError(
-            file.name, None, f"could not read {where} ({type(error).__name__}: {error})"
-        ) from error
+        raise ImportFileError(file.name, None, f"could not read {where} ({type(error).__name__}: {error})") from error
     return report
 
 

@@ -352,17 +352,26 @@ def _texts(part: MailMessage) -> list[tuple[str, str]]:
 def _multipart_texts(part: MailMessage, subparts: Iterable[MailMessage]) -> list[tuple[str, str]]:
     subtype = part.get_content_subtype()
     subparts = list(subparts)
+    if subtype == "alternative":
+        return _alternative(subparts)
     if subtype in ("signed", "related", "encrypted"):
         subparts = subparts[:1]  # the content; the rest is a signature or inline images
-    found = [_texts(sub) for sub in subparts]
-    if subtype != "alternative":
-        pairs = [pair for texts in found for pair in texts]
-        # an HTML twin of a plain part outside multipart/alternative (e.g. a boundary re-used by a
-        # nested part flattens the alternative into the parent): keep the plain text only
-        has_plain = any(kind == "plain" for kind, _ in pairs)
-        return [pair for pair in pairs if pair[0] == "plain" or not has_plain]
-    plain = [texts for texts in found if texts and all(kind == "plain" for kind, _ in texts)]
-    return next(iter(plain + [texts for texts in found if texts]), [])
+    pairs = [pair for sub in subparts for pair in _texts(sub)]
+    # an HTML twin of a plain part outside multipart/alternative (e.g. a boundary re-used by a nested
+    # part flattens the alternative into the parent): keep the plain text only
+    has_plain = any(kind == "plain" for kind, _ in pairs)
+    return [pair for pair in pairs if pair[0] == "plain" or not has_plain]
+
+
+def _alternative(subparts: list[MailMessage]) -> list[tuple[str, str]]:
+    """The plain-text version if there is one (HTML is converted only when needed), else the first."""
+    fallback: list[tuple[str, str]] = []
+    for sub in sorted(subparts, key=lambda sub: sub.get_content_type() == "text/html"):
+        texts = _texts(sub)
+        if texts and all(kind == "plain" for kind, _ in texts):
+            return texts
+        fallback = fallback or texts
+    return fallback
 
 
 def _recover_parts(part: MailMessage) -> list[MailMessage]:
