@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from threading import Thread
 from typing import Any
 
-from clone.dataset.samples import system_prompt
+from clone.dataset.samples import Context, system_prompt
+from clone.identity import load_contacts
+from clone.progress import quiet_libraries
 from clone.train import read_run
 from clone.workspace import Workspace
 
@@ -27,10 +30,13 @@ class Clone:
 
     workspace: Workspace = field(default_factory=Workspace)
     partner: str | None = None  # who the clone is talking to
+    relationship: str | None = None  # defaults to the partner's entry in the workspace contacts file
     platform: str = "whatsapp"
+    when: datetime | None = None  # the time the clone is told it is; None: now
     settings: GenerationSettings = field(default_factory=GenerationSettings)
 
     def __post_init__(self) -> None:
+        quiet_libraries()
         from peft import PeftModel
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -42,9 +48,13 @@ class Clone:
         self.model = PeftModel.from_pretrained(base, folder / "adapter").eval()
         self.history: list[dict[str, str]] = []
 
+    def context(self) -> Context:
+        relationship = self.relationship or load_contacts(self.workspace).get(self.partner or "")
+        return Context(self.me, self.partner, relationship, self.platform, when=self.when or datetime.now())
+
     def prompt(self, history: list[dict[str, str]]) -> list[dict[str, str]]:
-        system = system_prompt(self.me, self.partner, self.platform)
-        return [{"role": "system", "content": system}, *history]
+        """The same system prompt the clone saw in training, then the conversation so far."""
+        return [{"role": "system", "content": system_prompt(self.context())}, *history]
 
     def stream(self, message: str) -> Iterator[str]:
         """Send ``message``, yield the clone's reply piece by piece, and remember both in the history."""

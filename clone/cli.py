@@ -125,7 +125,12 @@ def train(
 def talk(
     prompt: Annotated[str | None, typer.Option(help="Answer this one message and exit.")] = None,
     with_: Annotated[str | None, typer.Option("--with", help="Who the clone is talking to.")] = None,
-    platform: Annotated[str, typer.Option(help="Platform the chat happens on.")] = "whatsapp",
+    relationship: Annotated[
+        str | None, typer.Option(help="Who they are to you (default: their line in the workspace's contacts.yaml).")
+    ] = None,
+    platform: Annotated[
+        str, typer.Option(help="Platform the chat happens on (whatsapp, discord, email, ...).")
+    ] = "whatsapp",
     temperature: Annotated[float, typer.Option(help="0 for greedy replies.")] = 0.8,
     max_new_tokens: Annotated[int, typer.Option(help="Longest reply in tokens.")] = 120,
     seed: Annotated[int | None, typer.Option(help="Fix sampling for repeatable replies.")] = None,
@@ -139,7 +144,7 @@ def talk(
 
     settings = GenerationSettings(max_new_tokens, temperature, seed=seed)
     with err.status("loading the clone..."):
-        clone = Clone(Workspace(workspace), partner=with_, platform=platform, settings=settings)
+        clone = Clone(Workspace(workspace), with_, relationship, platform, settings=settings)
     if prompt is not None:
         _stream(clone, prompt)
         return

@@ -62,3 +62,18 @@ def save_aliases(workspace: Workspace, aliases: Iterable[str]) -> None:
     """Remember every alias given so far: each import may add the name used on another platform."""
     merged = sorted(set(saved_aliases(workspace)) | set(aliases), key=str.casefold)
     write_json_atomic(workspace.identity, {"me": merged})
+
+
+def load_contacts(workspace: Workspace) -> dict[str, str]:
+    """The optional contacts file: `Name: relationship` lines ("Sam Okafor: friend", "Mum: mother")."""
+    if not workspace.contacts.exists():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(workspace.contacts.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise CloneError(f"{workspace.contacts}: not valid YAML ({error})") from None
+    if not isinstance(data, dict):
+        raise CloneError(f"{workspace.contacts}: expected lines of `Name: relationship`")
+    return {str(name): str(relation) for name, relation in data.items()}

@@ -21,10 +21,7 @@ DEFAULT_MODEL = "bundled:SmolLM2-135M-Instruct"
 
 
 def cache_dir() -> Path:
-    root = (
-        os.environ.get("CLONE_CACHE")
-        or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "clone"
-    )
+    root = os.environ.get("CLONE_CACHE") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "clone"
     return Path(root)
 
 

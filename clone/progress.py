@@ -62,3 +62,16 @@ def training_callback():
                 self.progress = None
 
     return RichProgressCallback()
+
+
+def quiet_libraries() -> None:
+    """Keep the terminal for what matters: bitsandbytes warns about optional CPU kernels on import,
+    and datasets draws a bar for every quick map."""
+    import logging
+    import warnings
+
+    import datasets
+
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*")  # trl still calls the old name
+    datasets.disable_progress_bars()

@@ -10,21 +10,9 @@ from typing import Any
 from clone import models
 from clone.dataset import load_dataset_dict
 from clone.errors import CloneError
+from clone.progress import quiet_libraries
 from clone.recipes import Recipe, load_recipe
 from clone.workspace import Workspace, atomic_dir, write_json_atomic
-
-
-def quiet_libraries() -> None:
-    """Keep the terminal for what matters: bitsandbytes warns about optional CPU kernels on import,
-    and datasets draws a bar for every quick map."""
-    import logging
-    import warnings
-
-    import datasets
-
-    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*")  # trl still calls the old name
-    datasets.disable_progress_bars()
 
 
 def lora_config(recipe: Recipe):

@@ -34,6 +34,10 @@ class Workspace:
         return self.root / "identity.json"  # every alias of "me" across platforms
 
     @property
+    def contacts(self) -> Path:
+        return self.root / "contacts.yaml"  # optional, written by the user: `Name: relationship`
+
+    @property
     def import_report(self) -> Path:
         return self.root / "import-report.json"
 

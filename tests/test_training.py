@@ -107,9 +107,29 @@ def test_train_and_talk_end_to_end_on_a_tiny_model(tiny_model, tmp_path):
     maya = Clone(workspace, partner="Sam", settings=GenerationSettings(max_new_tokens=8, seed=0))
     pieces = list(maya.stream("How was the climbing gym?"))
     assert maya.history[-1] == {"role": "assistant", "content": "".join(pieces).strip()}
+
+
+def test_talk_builds_the_same_system_prompt_as_training(tmp_path):
+    """The clone must see at inference the context it saw in training: who, relationship, platform, time."""
+    from clone.dataset import load_dataset_dict
+    from clone.dataset.samples import Context, system_prompt
+
+    workspace = Workspace(tmp_path / "ws")
+    workspace.root.mkdir()
+    workspace.contacts.write_text("Sam: friend\n")
+    build_dataset(_history(), ["Maya"], workspace, DatasetOptions(test_fraction=0.2))
+    sample = load_dataset_dict(workspace)["test"][0]
+    trained = sample["messages"][0]["content"]
     assert (
-        maya.prompt([])[0]["content"] == "You are Maya, chatting with Sam on WhatsApp. Reply as Maya would."
+        trained
+        == "You are Maya, chatting with Sam (friend) on WhatsApp. It is Thursday evening, 11 September 2025. Reply as Maya would."
     )
+
+    talk = Clone.__new__(Clone)  # the prompt logic only; loading a model is covered above
+    talk.workspace, talk.me, talk.partner, talk.platform = workspace, "Maya", "Sam", "whatsapp"
+    talk.relationship, talk.when = None, datetime.fromisoformat(sample["start"])
+    assert talk.prompt([])[0]["content"] == trained
+    assert system_prompt(Context("Maya", "Sam", "friend", when=talk.when)) == trained
 
 
 def test_qlora_without_cuda_is_a_clear_error(tiny_model):

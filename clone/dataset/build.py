@@ -10,7 +10,7 @@ from typing import Any
 from clone.dataset.conversations import Conversation, build_conversations
 from clone.dataset.samples import to_sample
 from clone.errors import CloneError
-from clone.identity import resolve_me, save_aliases, saved_aliases, sender_counts
+from clone.identity import load_contacts, resolve_me, save_aliases, saved_aliases, sender_counts
 from clone.messages import Message
 from clone.workspace import Workspace, atomic_dir, write_json_atomic
 
@@ -65,8 +65,13 @@ def build_dataset(
     if not train:
         raise CloneError(f"no conversation in which {me_name} replies to someone: nothing to train on")
     splits = {"train": train, "test": test}
+    contacts = load_contacts(workspace)
     data = DatasetDict(
-        {name: Dataset.from_list([to_sample(c, me_name) for c in convs]) for name, convs in splits.items() if convs}
+        {
+            name: Dataset.from_list([to_sample(c, me_name, contacts) for c in convs])
+            for name, convs in splits.items()
+            if convs
+        }
     )
     with atomic_dir(workspace.dataset) as tmp:
         data.save_to_disk(str(tmp))

@@ -6,6 +6,8 @@ samples and ``clone talk`` both call it, so the clone sees at inference what it 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from clone.dataset.conversations import Conversation, Turn
@@ -22,11 +24,48 @@ PLATFORM_NAMES = {
 }
 
 
-def system_prompt(me: str, partner: str | None = None, platform: str = "whatsapp", group: str | None = None) -> str:
-    where = PLATFORM_NAMES.get(platform, platform)
-    if group:
-        return f'You are {me}, chatting in the {where} group "{group}". Reply as {me} would.'
-    return f"You are {me}, chatting with {partner or 'a friend'} on {where}. Reply as {me} would."
+@dataclass(frozen=True)
+class Context:
+    """What the person knew when replying: who, on which platform, when, and whether it was a group."""
+
+    me: str
+    partner: str | None = None  # the other person, in a one-to-one chat
+    relationship: str | None = None  # "friend", "sister", ... from the workspace contacts file
+    platform: str = "whatsapp"
+    group: str | None = None  # the group's name, in a group chat
+    members: tuple[str, ...] = ()  # the other people who spoke, in a group chat
+    when: datetime | None = None
+
+
+def part_of_day(when: datetime) -> str:
+    if 5 <= when.hour < 12:
+        return "morning"
+    if 12 <= when.hour < 17:
+        return "afternoon"
+    return "evening" if 17 <= when.hour < 22 else "night"
+
+
+def system_prompt(context: Context) -> str:
+    """The compact system prompt of a sample; ``clone talk`` builds the same one."""
+    c, where = context, PLATFORM_NAMES.get(context.platform, context.platform)
+    if c.group:
+        with_whom = f" with {', '.join(c.members)}" if c.members else ""
+        who = f'in the {where} group "{c.group}"{with_whom}'
+    else:
+        relation = f" ({c.relationship})" if c.relationship else ""
+        who = f"chatting with {c.partner or 'a friend'}{relation} on {where}"
+    when = f" It is {c.when:%A} {part_of_day(c.when)}, {c.when.day} {c.when:%B %Y}." if c.when else ""
+    return f"You are {c.me}, {who}.{when} Reply as {c.me} would."
+
+
+def context_of(conversation: Conversation, me: str, contacts: dict[str, str]) -> Context:
+    others = tuple(sorted({t.speaker for t in conversation.turns if not t.is_me}))
+    if conversation.is_group:
+        return Context(
+            me, platform=conversation.platform, group=conversation.chat, members=others, when=conversation.start
+        )
+    partner = others[0] if others else None
+    return Context(me, partner, contacts.get(partner or ""), conversation.platform, when=conversation.start)
 
 
 def _user_text(turns: list[Turn], group: bool) -> str:
@@ -36,14 +75,12 @@ def _user_text(turns: list[Turn], group: bool) -> str:
     return "\n".join(t.text for t in turns)
 
 
-def to_messages(conversation: Conversation, me_name: str) -> list[dict[str, str]]:
+def to_messages(
+    conversation: Conversation, me_name: str, contacts: dict[str, str] | None = None
+) -> list[dict[str, str]]:
     """One conversation as chat messages: a system prompt, then user and assistant turns alternating."""
     group = conversation.is_group
-    others = sorted({t.speaker for t in conversation.turns if not t.is_me})
-    system = system_prompt(
-        me_name, ", ".join(others) or None, conversation.platform, conversation.chat if group else None
-    )
-    rows = [{"role": "system", "content": system}]
+    rows = [{"role": "system", "content": system_prompt(context_of(conversation, me_name, contacts or {}))}]
     pending: list[Turn] = []  # other people's turns since the person last spoke
     for turn in conversation.turns:
         if not turn.is_me:
@@ -56,9 +93,9 @@ def to_messages(conversation: Conversation, me_name: str) -> list[dict[str, str]
     return rows
 
 
-def to_sample(conversation: Conversation, me_name: str) -> dict[str, Any]:
+def to_sample(conversation: Conversation, me_name: str, contacts: dict[str, str] | None = None) -> dict[str, Any]:
     return {
-        "messages": to_messages(conversation, me_name),
+        "messages": to_messages(conversation, me_name, contacts),
         "platform": conversation.platform,
         "chat": conversation.chat,
         "start": conversation.start.isoformat(),

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple, TextIO
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
+from clone.importers.telegram import safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "discord"
@@ -53,7 +54,7 @@ def _text(file: ExportFile) -> TextIO:
 
 
 def _head_text(file: ExportFile) -> str:
-    return file.head().decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return safe_head(file).decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 def _guard(file: ExportFile, records: Iterator[Record]) -> Iterator[Record]:
@@ -277,8 +278,18 @@ def _dce_message(record: Any, source: Source, chat: str) -> Record:
     kind, text = body
     author = record.get("author") if isinstance(record.get("author"), dict) else {}
     sender = _str(author.get("nickname")) or _str(author.get("name")) or None
-    return Message(PLATFORM, chat, sender, stamp, text, kind, source, id=_id(record.get("id")),
-                   reply_to=_dce_reply_to(record, kind), extra=_dce_extra(record, author, kind))
+    return Message(
+        PLATFORM,
+        chat,
+        sender,
+        stamp,
+        text,
+        kind,
+        source,
+        id=_id(record.get("id")),
+        reply_to=_dce_reply_to(record, kind),
+        extra=_dce_extra(record, author, kind),
+    )
 
 
 def _dce_body(record: dict[str, Any], text: str) -> tuple[Kind, str] | None:
@@ -369,8 +380,13 @@ def _dce_csv_message(source: Source, row: dict[str, str], chat: str, channel_id:
     if body is None:
         return Skipped(source, EMPTY)
     kind, text = body
-    extra = _extra(author_id=row.get("AuthorID"), author_name=row["Author"], channel_id=channel_id,
-                   reactions=row.get("Reactions"), attachments=" ".join(media) if kind is Kind.TEXT else None)
+    extra = _extra(
+        author_id=row.get("AuthorID"),
+        author_name=row["Author"],
+        channel_id=channel_id,
+        reactions=row.get("Reactions"),
+        attachments=" ".join(media) if kind is Kind.TEXT else None,
+    )
     sender = _DISCRIMINATOR.sub("", row["Author"]) or None
     return Message(PLATFORM, chat, sender, stamp, text, kind, source, extra=extra)
 
@@ -479,6 +495,8 @@ def _package_json(file: ExportFile) -> Iterator[_Row | Skipped]:
                     yield _Row(source, *(record.get(key) for key in _PACKAGE_CSV_HEADER))
                 else:
                     yield Skipped(source, "not a message object", str(record)[:200])
+            if stream.peek():  # more after the array (a file joined to another?): records would be lost
+                raise _Malformed("unexpected data after the end of the messages array")
         except _Malformed as exc:
             raise ImportFileError(file.name, done + 1, f"malformed Discord messages.json: {exc}") from None
 
@@ -502,10 +520,13 @@ def _package_message(row: _Row, channel: _Channel) -> Record:
     if body is None:
         return Skipped(row.source, EMPTY)
     kind, text = body
-    extra = _extra(monologue="true", channel_id=channel.id, author_id=channel.owner_id,
-                   attachments=" ".join(media) if kind is Kind.TEXT else None)
-    return Message(PLATFORM, channel.chat, channel.owner, stamp, text, kind, row.source, id=_id(row.id),
-                   extra=extra)
+    extra = _extra(
+        monologue="true",
+        channel_id=channel.id,
+        author_id=channel.owner_id,
+        attachments=" ".join(media) if kind is Kind.TEXT else None,
+    )
+    return Message(PLATFORM, channel.chat, channel.owner, stamp, text, kind, row.source, id=_id(row.id), extra=extra)
 
 
 def _read_json(file: ExportFile | None) -> Any:

@@ -29,6 +29,7 @@ from typing import BinaryIO
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
 from clone.importers.quotes import extract_reply
+from clone.importers.telegram import READ_ERRORS
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "email"
@@ -40,26 +41,64 @@ _ENVELOPE = re.compile(
     rb"(?P<mon>[A-Z][a-z]{2}) +(?P<day>\d{1,2}) +(?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     rb"(?: +[A-Z]{3,4}| +[+-]\d{4})? +(?P<year>\d{4})"
 )
-_MAIL_HEADERS = frozenset({
-    b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"received", b"return-path",
-    b"mime-version", b"delivered-to", b"content-type", b"in-reply-to", b"references", b"x-gm-thrid",
-    b"sender", b"reply-to", b"x-mailer", b"user-agent",
-})
+_MAIL_HEADERS = frozenset(
+    {
+        b"from",
+        b"to",
+        b"cc",
+        b"subject",
+        b"date",
+        b"message-id",
+        b"received",
+        b"return-path",
+        b"mime-version",
+        b"delivered-to",
+        b"content-type",
+        b"in-reply-to",
+        b"references",
+        b"x-gm-thrid",
+        b"sender",
+        b"reply-to",
+        b"x-mailer",
+        b"user-agent",
+    }
+)
 # Headers only real messages have, so a YAML-ish "subject: x" file is not taken for mail.
-_STRONG_HEADERS = frozenset({
-    b"from", b"received", b"message-id", b"return-path", b"date", b"mime-version", b"delivered-to",
-    b"x-gm-thrid",
-})
+_STRONG_HEADERS = frozenset(
+    {
+        b"from",
+        b"received",
+        b"message-id",
+        b"return-path",
+        b"date",
+        b"mime-version",
+        b"delivered-to",
+        b"x-gm-thrid",
+    }
+)
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:(?:re|fwd?|aw|wg|sv|vs|tr|ref|rif|r|antw|odp|res|enc|vl|ynt|trs|rv|回复|回覆|答复|转发|轉寄)"
     r"\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
     re.IGNORECASE,
 )
 _CHARSET_ALIASES = {
-    "ks_c_5601-1987": "cp949", "ks_c_5601": "cp949", "euc-kr": "cp949", "x-windows-949": "cp949",
-    "shift_jis": "cp932", "shift-jis": "cp932", "x-sjis": "cp932", "sjis": "cp932",
-    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "iso-8859-1": "cp1252", "latin1": "cp1252",
-    "iso-2022-jp": "iso2022_jp_ext", "unicode-1-1-utf-7": "utf-7", "x-unknown": "", "unknown-8bit": "",
+    "ks_c_5601-1987": "cp949",
+    "ks_c_5601": "cp949",
+    "euc-kr": "cp949",
+    "x-windows-949": "cp949",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "x-sjis": "cp932",
+    "sjis": "cp932",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "iso-2022-jp": "iso2022_jp_ext",
+    "unicode-1-1-utf-7": "utf-7",
+    "x-unknown": "",
+    "unknown-8bit": "",
 }
 _ADJACENT_WORDS = re.compile(r"(\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?)")
 _NO_CHARSET = frozenset({"", "us-ascii", "ascii", "none", "default"})
@@ -74,7 +113,7 @@ class MailImporter:
     def sniff(self, file: ExportFile) -> bool:
         try:
             head = file.head()
-        except OSError:
+        except READ_ERRORS:  # a damaged zip member is no email
             return False
         lines = head.removeprefix(_BOM).splitlines()
         if len(head) >= 8192:
@@ -197,15 +236,21 @@ def _convert(msg: MailMessage, envelope: bytes | None, source: Source) -> Messag
     if not text:
         return Skipped(source, "empty after removing quotes", subject)
     extra = {"address": address, "subject": subject}
-    extra.update({key: ", ".join(_format(a) for a in found)
-                  for key in ("to", "cc") if (found := addresses(msg, key))})
+    extra.update({key: ", ".join(_format(a) for a in found) for key in ("to", "cc") if (found := addresses(msg, key))})
     if offset:
         extra["utc_offset"] = offset
     message_id = _ids(header_text(msg, "message-id"))
     return Message(
-        platform=PLATFORM, chat=thread_subject(subject), sender=name or address, timestamp=timestamp,
-        text=text, kind=Kind.TEXT, source=source, id=message_id[0] if message_id else None,
-        reply_to=_reply_to(msg), extra=extra,
+        platform=PLATFORM,
+        chat=thread_subject(subject),
+        sender=name or address,
+        timestamp=timestamp,
+        text=text,
+        kind=Kind.TEXT,
+        source=source,
+        id=message_id[0] if message_id else None,
+        reply_to=_reply_to(msg),
+        extra=extra,
     )
 
 
@@ -245,8 +290,11 @@ def _repair(value: str) -> str:
     data = value.encode("ascii", "surrogateescape")
     if data.isascii():
         return value
-    data = re.sub(rb"=\?[^?\s]+\?[Qq]\?[^?\s]*?\?=", lambda m: re.sub(
-        rb"[\x80-\xff]", lambda b: b"=%02X" % b.group()[0], m.group()), data)
+    data = re.sub(
+        rb"=\?[^?\s]+\?[Qq]\?[^?\s]*?\?=",
+        lambda m: re.sub(rb"[\x80-\xff]", lambda b: b"=%02X" % b.group()[0], m.group()),
+        data,
+    )
     return _decode_bytes(data, None)
 
 
@@ -312,7 +360,7 @@ def _parse_date(value: str) -> datetime | None:
 
 
 def _envelope_date(envelope: bytes) -> datetime | None:
-    """"From sender Sun Aug  7 11:40:37 2022 ..." -> its (delivery) time; Gmail adds "+0000"."""
+    """ "From sender Sun Aug  7 11:40:37 2022 ..." -> its (delivery) time; Gmail adds "+0000"."""
     match = _ENVELOPE.search(envelope)
     if not match:
         return None
@@ -418,8 +466,11 @@ def _decode_bytes(data: bytes, charset: object) -> str:
     if declared:
         return data.decode(declared, errors="replace")
     text = data.decode("utf-8", errors="surrogateescape")
-    return re.sub("[\udc80-\udcff]+", lambda m: m.group().encode("utf-8", "surrogateescape").decode(
-        "cp1252", errors="replace"), text)
+    return re.sub(
+        "[\udc80-\udcff]+",
+        lambda m: m.group().encode("utf-8", "surrogateescape").decode("cp1252", errors="replace"),
+        text,
+    )
 
 
 def _codec(charset: object) -> str:
@@ -462,8 +513,26 @@ class _HTMLText(HTMLParser):
     """HTML -> text: block tags break lines, <blockquote> and client quote containers become "> "."""
 
     SKIP = frozenset({"style", "script", "head", "title", "xml"})
-    BLOCK = frozenset({"div", "tr", "li", "ul", "ol", "table", "pre", "dt", "dd", "section", "article",
-                       "header", "footer", "address", "center", "blockquote"})
+    BLOCK = frozenset(
+        {
+            "div",
+            "tr",
+            "li",
+            "ul",
+            "ol",
+            "table",
+            "pre",
+            "dt",
+            "dd",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "address",
+            "center",
+            "blockquote",
+        }
+    )
     PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
     VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "col", "area", "base", "wbr"})
     QUOTE_MARKS = ("gmail_quote", "yahoo_quoted", "olk_src_body_section")

@@ -24,8 +24,15 @@ _CLASSIC = (rb'"sender_name"', rb'"timestamp_ms"')
 _THREAD_KEYS = re.compile(rb'"(?:thread_path|is_still_participant|threadName)"\s*:')
 
 # Attachment lists/objects, and the label a message gets when it has no text of its own.
-_MEDIA_KEYS = (("photos", "photo"), ("videos", "video"), ("audio_files", "audio"), ("gifs", "gif"),
-               ("files", "file"), ("sticker", "sticker"), ("media", "media"))
+_MEDIA_KEYS = (
+    ("photos", "photo"),
+    ("videos", "video"),
+    ("audio_files", "audio"),
+    ("gifs", "gif"),
+    ("files", "file"),
+    ("sticker", "sticker"),
+    ("media", "media"),
+)
 _SYSTEM_TYPES = {"Call", "Subscribe", "Unsubscribe"}  # calls, people added to / leaving a group
 # Text Meta writes itself, not the sender: reactions and Instagram's attachment notes.
 _GENERATED = re.compile(r"(?:reacted .+ to your message|liked a message)\s*$", re.IGNORECASE)
@@ -39,8 +46,7 @@ class MetaImporter:
         head = safe_head(file)
         if not _OBJECT.match(head):
             return False
-        return all(key in head for key in _CLASSIC) or (b'"participants"' in head and bool(
-            _THREAD_KEYS.search(head)))
+        return all(key in head for key in _CLASSIC) or (b'"participants"' in head and bool(_THREAD_KEYS.search(head)))
 
     def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
         data = load_json(file)
@@ -116,8 +122,16 @@ def _record(record: Any, platform: str, chat: str, source: Source) -> Message | 
     if classified is None:
         return Skipped(source, "no content or media")
     kind, text, extra = classified
-    return Message(platform=platform, chat=chat, sender=repair(sender), timestamp=when, text=text,
-                   kind=kind, source=source, extra=extra)
+    return Message(
+        platform=platform,
+        chat=chat,
+        sender=repair(sender),
+        timestamp=when,
+        text=text,
+        kind=kind,
+        source=source,
+        extra=extra,
+    )
 
 
 def _classify(record: dict[str, Any]) -> tuple[Kind, str, dict[str, str]] | None:

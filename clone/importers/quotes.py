@@ -43,9 +43,7 @@ _SEPARATOR = re.compile(
     r"|_{2,})\s*$",
     re.IGNORECASE,
 )
-_FROM_KEYS = (
-    r"from|de|von|van|da|fra|från|od|от|lähettäjä|feladó|kimden|发件人|寄件者|差出人|message du"
-)
+_FROM_KEYS = r"from|de|von|van|da|fra|från|od|от|lähettäjä|feladó|kimden|发件人|寄件者|差出人|message du"
 _OTHER_KEYS = (
     r"sent|date|to|cc|bcc|subject|reply-to|on behalf of|envoyé le|envoyé|à|a|objet|sujet|copie à|"
     r"gesendet|datum|an|betreff|kopie|verzonden|aan|onderwerp|inviato|oggetto|data|sendt|til|emne|dato|"

@@ -39,9 +39,22 @@ _MARKUP = re.compile(r"<([^<>]*)>")  # Slack escapes literal <, > and & as entit
 _NAME_FILES = ("users.json", "channels.json", "groups.json", "dms.json", "mpims.json")  # what we read
 METADATA_FILES = frozenset({*_NAME_FILES, "integration_logs.json", "org_users.json", "canvases.json"})
 # Subtypes Slack writes on its own (joins, topic changes, integrations, pins...).
-_SYSTEM_SUBTYPES = frozenset({"bot_add", "bot_remove", "bot_enable", "bot_disable", "pinned_item",
-                              "unpinned_item", "reminder_add", "reminder_delete", "sh_room_created",
-                              "huddle_thread", "joiner_notification", "app_conversation_join"})
+_SYSTEM_SUBTYPES = frozenset(
+    {
+        "bot_add",
+        "bot_remove",
+        "bot_enable",
+        "bot_disable",
+        "pinned_item",
+        "unpinned_item",
+        "reminder_add",
+        "reminder_delete",
+        "sh_room_created",
+        "huddle_thread",
+        "joiner_notification",
+        "app_conversation_join",
+    }
+)
 _SYSTEM_PREFIXES = ("channel_", "group_")  # channel_join/leave/topic/purpose/name/archive, group_* alike
 _DELETED_SUBTYPES = frozenset({"tombstone", "message_deleted"})
 _MEDIA_SUBTYPES = frozenset({"file_share", "file_mention"})
@@ -120,10 +133,12 @@ def _load_workspace(base: str, root_in_zip: str | None, _stamp: int) -> Workspac
     users = {"USLACKBOT": "Slackbot"}  # Slack's own user, never listed in users.json
     users |= {u["id"]: _user_name(u) for u in _objects(read("users.json")) if isinstance(u.get("id"), str)}
     listed = [c for name in ("channels.json", "groups.json", "mpims.json") for c in _objects(read(name))]
-    channels = {c["id"]: c["name"] for c in listed if isinstance(c.get("id"), str)
-                and isinstance(c.get("name"), str)}
-    dms = {d["id"]: ", ".join(users.get(m, m) for m in d.get("members") or [] if isinstance(m, str))
-           for d in _objects(read("dms.json")) if isinstance(d.get("id"), str)}
+    channels = {c["id"]: c["name"] for c in listed if isinstance(c.get("id"), str) and isinstance(c.get("name"), str)}
+    dms = {
+        d["id"]: ", ".join(users.get(m, m) for m in d.get("members") or [] if isinstance(m, str))
+        for d in _objects(read("dms.json"))
+        if isinstance(d.get("id"), str)
+    }
     return Workspace(users, channels, dms)
 
 
@@ -176,9 +191,18 @@ def _record(record: Any, chat: str, space: Workspace, source: Source) -> Message
     if record.get("edited"):
         extra["edited"] = "true"
     thread = record.get("thread_ts")
-    return Message(platform=PLATFORM, chat=chat, sender=sender, timestamp=when, text=text, kind=kind,
-                   source=source, id=record["ts"], extra=extra,
-                   reply_to=thread if isinstance(thread, str) and thread != record["ts"] else None)
+    return Message(
+        platform=PLATFORM,
+        chat=chat,
+        sender=sender,
+        timestamp=when,
+        text=text,
+        kind=kind,
+        source=source,
+        id=record["ts"],
+        extra=extra,
+        reply_to=thread if isinstance(thread, str) and thread != record["ts"] else None,
+    )
 
 
 def timestamp(ts: Any) -> datetime | None:

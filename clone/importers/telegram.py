@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -56,11 +57,16 @@ class TelegramImporter:
                 yield _record(record, chat, Source(file.name, line))
 
 
+# What reading a file or a zip member can raise: disk trouble, and a damaged archive (bad CRC or deflate
+# stream, an unsupported compression method or an encrypted member: NotImplementedError/RuntimeError).
+READ_ERRORS = (OSError, EOFError, KeyError, RuntimeError, zipfile.BadZipFile, zlib.error)
+
+
 def safe_head(file: ExportFile) -> bytes:
     """The file's first bytes, or none when it cannot be read: sniffing must never fail a whole import."""
     try:
         return file.head()
-    except (OSError, zipfile.BadZipFile, KeyError):
+    except READ_ERRORS:
         return b""
 
 
@@ -130,13 +136,18 @@ def _record(record: Any, chat: str, source: Source) -> Message | Skipped:
     return _message(record, chat, source, when, Kind.TEXT, text)
 
 
-def _message(record: dict[str, Any], chat: str, source: Source, when: datetime, kind: Kind,
-             text: str) -> Message:
+def _message(record: dict[str, Any], chat: str, source: Source, when: datetime, kind: Kind, text: str) -> Message:
     name = record.get("actor") if kind is Kind.SYSTEM else record.get("from") or DELETED_ACCOUNT
     sender = None if name is None else str(name)  # a service record may have no actor
     reply_to = record.get("reply_to_message_id")
     return Message(
-        platform=PLATFORM, chat=chat, sender=sender, timestamp=when, text=text, kind=kind, source=source,
+        platform=PLATFORM,
+        chat=chat,
+        sender=sender,
+        timestamp=when,
+        text=text,
+        kind=kind,
+        source=source,
         id=None if record.get("id") is None else str(record["id"]),
         reply_to=None if reply_to is None else str(reply_to),
         extra=_extra(record),
@@ -198,8 +209,11 @@ def _service_text(record: dict[str, Any]) -> str:
 
 
 def _extra(record: dict[str, Any]) -> dict[str, str]:
-    extra = {key: str(record[key]) for key in ("from_id", "actor_id", "forwarded_from", "via_bot", "action")
-             if record.get(key) is not None}
+    extra = {
+        key: str(record[key])
+        for key in ("from_id", "actor_id", "forwarded_from", "via_bot", "action")
+        if record.get(key) is not None
+    }
     if record.get("edited") or record.get("edited_unixtime"):
         extra["edited"] = "true"
     label = _media_label(record)

@@ -36,21 +36,29 @@ PLATFORM = "whatsapp"
 # Marker data: bodies are compared after removing invisible marks and surrounding spaces. Extend freely.
 
 # Whole first line of a media message (placeholders of exports made without media, and the like).
-MEDIA_BODIES = frozenset({
-    "<Media omitted>", "<media omitted>",  # Android en
-    "<Medien ausgeschlossen>",  # de
-    "<Media weggelaten>",  # nl
-    "<Без медиафайлов>",  # ru
-    "<Média vynechány>",  # cs
-    "<Mídia oculta>",  # pt-BR
-    "<Multimedia omitido>",  # es
-    "<Médias omis>",  # fr
-    "<Media omessi>",  # it
-    "image omitted", "video omitted", "audio omitted", "sticker omitted", "GIF omitted",  # iOS en
-    "Contact card omitted", "document omitted",
-    "画像は含まれていません",  # ja: image omitted
-    "live location shared",  # Android live location
-})
+MEDIA_BODIES = frozenset(
+    {
+        "<Media omitted>",
+        "<media omitted>",  # Android en
+        "<Medien ausgeschlossen>",  # de
+        "<Media weggelaten>",  # nl
+        "<Без медиафайлов>",  # ru
+        "<Média vynechány>",  # cs
+        "<Mídia oculta>",  # pt-BR
+        "<Multimedia omitido>",  # es
+        "<Médias omis>",  # fr
+        "<Media omessi>",  # it
+        "image omitted",
+        "video omitted",
+        "audio omitted",
+        "sticker omitted",
+        "GIF omitted",  # iOS en
+        "Contact card omitted",
+        "document omitted",
+        "画像は含まれていません",  # ja: image omitted
+        "live location shared",  # Android live location
+    }
+)
 
 # Endings of a media message's first line: documents, and Android "<file> (file attached)" per locale.
 MEDIA_SUFFIXES = (
@@ -72,16 +80,28 @@ _ATTACHED = re.compile(r"<\s*[^<>:\d]{2,40}:\s*\d{8}-[^<>]*>$")
 _LOCATION = re.compile(r"[^\n]*: https://maps\.google\.com/\?q=-?[\d.]+,-?[\d.]+\s*")
 
 # Deleted messages, compared without a trailing period.
-DELETED_BODIES = frozenset({
-    "This message was deleted", "You deleted this message",  # en
-    "Mensagem apagada", "Esta mensagem foi apagada", "Você apagou esta mensagem",  # pt
-    "Se eliminó este mensaje", "Este mensaje fue eliminado", "Eliminaste este mensaje",  # es
-    "Diese Nachricht wurde gelöscht", "Du hast diese Nachricht gelöscht",  # de
-    "Ce message a été supprimé", "Vous avez supprimé ce message",  # fr
-    "Questo messaggio è stato eliminato", "Hai eliminato questo messaggio",  # it
-    "Dit bericht is verwijderd", "Je hebt dit bericht verwijderd",  # nl
-    "Данное сообщение удалено", "Вы удалили данное сообщение",  # ru
-})
+DELETED_BODIES = frozenset(
+    {
+        "This message was deleted",
+        "You deleted this message",  # en
+        "Mensagem apagada",
+        "Esta mensagem foi apagada",
+        "Você apagou esta mensagem",  # pt
+        "Se eliminó este mensaje",
+        "Este mensaje fue eliminado",
+        "Eliminaste este mensaje",  # es
+        "Diese Nachricht wurde gelöscht",
+        "Du hast diese Nachricht gelöscht",  # de
+        "Ce message a été supprimé",
+        "Vous avez supprimé ce message",  # fr
+        "Questo messaggio è stato eliminato",
+        "Hai eliminato questo messaggio",  # it
+        "Dit bericht is verwijderd",
+        "Je hebt dit bericht verwijderd",  # nl
+        "Данное сообщение удалено",
+        "Вы удалили данное сообщение",  # ru
+    }
+)
 
 # Notices WhatsApp writes under a person's (or the group's) name on iOS: system, and sender None because
 # nobody wrote them. Android writes them without a name, which makes them system anyway.
@@ -100,14 +120,28 @@ SYSTEM_PREFIXES = (
     "I messaggi e le chiamate sono crittografati end-to-end",
     "Berichten en oproepen zijn end-to-end versleuteld",
     "Сообщения и звонки защищены сквозным шифрованием",
-    "Missed voice call", "Missed video call", "Missed group voice call", "Missed group video call",
+    "Missed voice call",
+    "Missed video call",
+    "Missed group voice call",
+    "Missed group video call",
 )
 
 # File-name prefixes WhatsApp gives exports ("WhatsApp Chat with Ana.txt", "WhatsApp Chat - Ana.zip").
 CHAT_FILE_PREFIXES = (
-    "WhatsApp Chat with ", "WhatsApp Chat - ", "WhatsApp Chat – ", "WhatsApp-Chat mit ", "WhatsApp Chat mit ",
-    "Conversa do WhatsApp com ", "Chat de WhatsApp con ", "Discussion WhatsApp avec ", "Chat WhatsApp con ",
-    "WhatsApp-chat met ", "WhatsApp Chat met ", "Czat WhatsApp z ", "Чат WhatsApp с ", "WhatsApp Sohbeti: ",
+    "WhatsApp Chat with ",
+    "WhatsApp Chat - ",
+    "WhatsApp Chat – ",
+    "WhatsApp-Chat mit ",
+    "WhatsApp Chat mit ",
+    "Conversa do WhatsApp com ",
+    "Chat de WhatsApp con ",
+    "Discussion WhatsApp avec ",
+    "Chat WhatsApp con ",
+    "WhatsApp-chat met ",
+    "WhatsApp Chat met ",
+    "Czat WhatsApp z ",
+    "Чат WhatsApp с ",
+    "WhatsApp Sohbeti: ",
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -127,9 +161,11 @@ def _grammar(marks: str, spaces: str) -> tuple[re.Pattern[str], re.Pattern[str]]
     # d.m.y / m/d/y / y-m-d, one space allowed after each separator ("13. 6. 2018."); \d also takes
     # Arabic-Indic digits. Outer fields have 4 digits or 1-2 (a 4-digit year; "01/01/1911:25" stays sane).
     outer = r"(?:\d{4}|\d{1,2})"
-    date = (rf"(?P<date>{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{outer}){m}(?P<dot>\.)?")
-    time = (rf"(?P<time>(?P<h>\d{{1,2}}){m}[:.]{m}(?P<mi>\d{{2}})(?:{m}[:.]{m}(?P<s>\d{{2}}))?"
-            rf"(?:{s}*{m}(?P<ap>{ampm}))?)")
+    date = rf"(?P<date>{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{outer}){m}(?P<dot>\.)?"
+    time = (
+        rf"(?P<time>(?P<h>\d{{1,2}}){m}[:.]{m}(?P<mi>\d{{2}})(?:{m}[:.]{m}(?P<s>\d{{2}}))?"
+        rf"(?:{s}*{m}(?P<ap>{ampm}))?)"
+    )
     join = rf"{m}[,،]?{s}*(?:(?:klo|kl\.|à|às){s}+)?{m}"  # ", " / " " / "" / Finnish " klo " / French " à "
     # After the timestamp: "] " when bracketed; else " - ", ": " ("13.06.18 21.25.15: a: m"), or a bare
     # space only after a dot-terminated date ("13. 6. 2018. 21:25:15 a: m"), to keep prose out.
@@ -176,7 +212,8 @@ _CACHE_LIMIT = 8192  # caches are cleared when full, so memory stays flat on any
 _MAX_SENDERS = 10_000
 _SAMPLE_HEADERS = 200
 _HEAD_LINES = 20
-_READ_ERRORS = (OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)  # disk or zip trouble
+# Disk or zip trouble (RuntimeError: an encrypted member or, as NotImplementedError, an unknown compression).
+_READ_ERRORS = (OSError, EOFError, KeyError, RuntimeError, zipfile.BadZipFile, zlib.error)
 
 
 def clean_name(raw: str) -> str:
@@ -336,12 +373,12 @@ def split_author(rest: str, senders: set[str]) -> tuple[str | None, str]:
     line that happens to contain a colon is not split into a fake author."""
     colon = rest.find(": ")
     if colon > 0:
-        return clean_name(rest[:colon]), rest[colon + 2:]
+        return clean_name(rest[:colon]), rest[colon + 2 :]
     colon = rest.find(":")
     if colon > 0:
         name = clean_name(rest[:colon])
         if name in senders:
-            return name, rest[colon + 1:]
+            return name, rest[colon + 1 :]
     return None, rest
 
 
@@ -394,7 +431,7 @@ class _Parser:
             name = self.names.get(raw)
             if name is None:
                 name = _bound(self.names)[raw] = clean_name(raw)
-            return name, line[colon + 2:]
+            return name, line[colon + 2 :]
         return split_author(line[end:], self.senders)
 
     def run(self, lines: Iterator[str]) -> Iterator[Message | Skipped]:
@@ -454,8 +491,8 @@ def chat_name(file: ExportFile) -> str:
     lowered = stem.lower()
     for prefix in CHAT_FILE_PREFIXES:
         at = lowered.find(prefix.lower())
-        if at >= 0 and stem[at + len(prefix):].strip():
-            return stem[at + len(prefix):].strip()
+        if at >= 0 and stem[at + len(prefix) :].strip():
+            return stem[at + len(prefix) :].strip()
     return stem
 
 
@@ -511,9 +548,12 @@ class WhatsAppImporter:
         if facts.first_text_line is None:
             raise ImportFileError(file.name, None, "empty file")
         if not facts.headers:
-            raise ImportFileError(file.name, facts.first_text_line,
-                                  "no WhatsApp message header found (expected lines like "
-                                  "'[31/12/21, 23:59:59] Name: text' or '31/12/21, 23:59 - Name: text')")
+            raise ImportFileError(
+                file.name,
+                facts.first_text_line,
+                "no WhatsApp message header found (expected lines like "
+                "'[31/12/21, 23:59:59] Name: text' or '31/12/21, 23:59 - Name: text')",
+            )
         parser = _Parser(file.name, chat_name(file), facts)
         with _open(file) as lines:
             yield from parser.run(lines)
