@@ -42,8 +42,22 @@ def import_(
     gap_minutes: Annotated[float, typer.Option(help="Silence that ends a conversation.")] = 60.0,
     max_turns: Annotated[int, typer.Option(help="Longest training sample, in turns.")] = 24,
     test_fraction: Annotated[float, typer.Option(help="Share of newest conversations held out.")] = 0.1,
+    max_turn_chars: Annotated[int, typer.Option(help="Drop longer messages (pasted articles, logs).")] = 2000,
+    language: Annotated[
+        list[str], typer.Option("--language", help="Keep only conversations in this language (ISO code; repeat).")
+    ] = [],  # noqa: B006
+    exclude: Annotated[
+        list[str], typer.Option("--exclude", help="Leave out every chat with this person (repeat).")
+    ] = [],  # noqa: B006
+    redact: Annotated[
+        bool, typer.Option(help="Replace emails, phones, URLs, card/IBAN numbers and addresses with placeholders.")
+    ] = True,
+    redact_names: Annotated[bool, typer.Option("--redact-names", help="Also replace other people's names.")] = False,
 ) -> None:
     """Read chat exports and build the training dataset in the workspace.
+
+    Private data of other people (emails, phone numbers, URLs, card and IBAN numbers, addresses) is replaced
+    with stable placeholders such as <PHONE_1> before anything is trained.
 
     Example: clone import "WhatsApp Chat with Sam.txt" --me "Maya Chen"
     """
@@ -67,7 +81,17 @@ def import_(
         ],
     )
     with err.status("building conversations..."):
-        summary = build_dataset(result.messages, me, ws, DatasetOptions(gap_minutes, max_turns, test_fraction))
+        options = DatasetOptions(
+            gap_minutes,
+            max_turns,
+            test_fraction,
+            max_turn_chars,
+            languages=language,
+            redact=redact,
+            redact_names=redact_names,
+            exclude=exclude,
+        )
+        summary = build_dataset(result.messages, me, ws, options)
     samples, turns = summary["samples"], summary["my_turns"]
     out.print(
         f"[bold]{summary['me']}[/]: {summary['my_messages']} of {summary['messages']} messages, "
@@ -75,6 +99,9 @@ def import_(
         f"({turns.get('train', 0)} of your replies), {samples.get('test', 0)} held out "
         f"({turns.get('test', 0)} replies). Saved in {ws.dataset}"
     )
+    for label, counts in (("redacted", summary["redacted"]), ("dropped", summary["dropped"])):
+        if any(counts.values()):
+            out.print(f"{label}: " + ", ".join(f"{n} {what}" for what, n in counts.items() if n), highlight=False)
 
 
 def _print_import_table(result) -> None:

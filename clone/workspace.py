@@ -26,6 +26,10 @@ class Workspace:
         return self.root / "dataset"  # datasets.DatasetDict, saved with save_to_disk
 
     @property
+    def messages(self) -> Path:
+        return self.root / "messages"  # every imported message (datasets.Dataset), for reports
+
+    @property
     def manifest(self) -> Path:
         return self.root / "workspace.json"  # who "me" is, how the dataset was built
 

@@ -197,25 +197,34 @@ def corrupt(data: bytes, ops: list[tuple]) -> bytes:
 
 
 # JSON values of every type, including the awkward ones (huge ints, NaN, nesting), under the keys and with
-# the string values the JSON importers look at, so type confusion reaches their code paths.
-KEYS = ["Attachments", "Contents", "ID", "Timestamp", "action", "actor", "attachments", "author", "bot_id",
-        "bot_profile", "channel", "comment", "content", "date", "date_unixtime", "display_name", "edited",
-        "fallback", "file", "files", "forwardedMessage", "from", "global_name", "guild", "id", "isUnsent",
-        "is_unsent", "link", "list", "media_type", "members", "messageId", "messages", "name", "nickname",
-        "participants", "photo", "poll", "profile", "question", "real_name", "recipients", "reference",
-        "reply_to_message_id", "senderName", "sender_name", "share", "sticker_emoji", "stickers", "subtype",
-        "text", "text_entities", "threadName", "thread_ts", "timestamp", "timestamp_ms", "title", "ts", "type",
-        "user", "user_profile", "username"]
+# the string values each importer looks at, so that type confusion reaches its code paths.
+JSON_KEYS = {
+    "telegram": ["type", "date", "date_unixtime", "from", "actor", "text", "text_entities", "members", "title",
+                 "action", "photo", "file", "poll", "question", "media_type", "sticker_emoji", "id", "edited",
+                 "reply_to_message_id", "from_id", "forwarded_from", "messages", "name", "chats", "list",
+                 "left_chats"],
+    "meta": ["sender_name", "senderName", "timestamp_ms", "timestamp", "content", "text", "type", "is_unsent",
+             "isUnsent", "share", "link", "photos", "files", "sticker", "media", "participants", "name", "title",
+             "threadName", "messages"],
+    "slack": ["type", "ts", "subtype", "text", "user", "bot_id", "username", "bot_profile", "name", "comment",
+              "files", "file", "title", "attachments", "fallback", "pretext", "edited", "thread_ts",
+              "user_profile", "real_name", "display_name", "id", "members", "profile"],
+    "discord-package": ["ID", "Timestamp", "Contents", "Attachments", "id", "type", "name", "guild",
+                        "recipients", "global_name", "username"],
+}
 WORDS = ["message", "service", "bot_message", "file_comment", "file_share", "channel_join", "tombstone",
-         "Default", "Reply", "Call", "saved_messages", "2024-04-20 17:13:19", "2019-01-20T11:23:00",
-         "1452837318.000002", "1544006350", "U0G5PB5QQ", "", " "]
-SCALARS = (st.none() | st.booleans() | st.integers(-(1 << 70), 1 << 70) | st.floats()
-           | st.sampled_from(WORDS) | st.text(max_size=6))
-JSON_VALUES = st.recursive(
-    SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=3),
-    max_leaves=5,
-)
+         "Default", "Call", "saved_messages", "2024-04-20 17:13:19", "2019-01-20T11:23:00", "1452837318.000002",
+         "1544006350", "U0G5PB5QQ", "", " "]
+
+
+def json_values(keys: list[str]) -> st.SearchStrategy[Any]:
+    scalars = (st.none() | st.booleans() | st.integers(-(1 << 70), 1 << 70) | st.floats()
+               | st.sampled_from(WORDS) | st.text(max_size=6))
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(keys), inner, max_size=3),
+        max_leaves=5,
+    )
 
 
 def _paths(node: Any, at: tuple = ()) -> Iterator[tuple]:
@@ -231,22 +240,23 @@ def _node(doc: Any, path: tuple) -> Any:
     return doc
 
 
-def mutate_json(draw: Any, doc: Any) -> Any:
-    """One to three changes: a node replaced or deleted, or a key (of those importers read) set on an object."""
+def mutate_json(draw: Any, doc: Any, keys: list[str]) -> Any:
+    """One to three changes: a node replaced or deleted, or one of ``keys`` set on an object."""
+    values = json_values(keys)
     for _ in range(draw(st.integers(1, 3))):
         action = draw(st.sampled_from(["replace", "delete", "set"]))
         if action == "set":
             objects = [path for path in _paths(doc) if isinstance(_node(doc, path), dict)]
             if objects:
-                _node(doc, draw(st.sampled_from(objects)))[draw(st.sampled_from(KEYS))] = draw(JSON_VALUES)
+                _node(doc, draw(st.sampled_from(objects)))[draw(st.sampled_from(keys))] = draw(values)
             continue
         path = draw(st.sampled_from(list(_paths(doc))))
         if not path:
-            doc = draw(JSON_VALUES) if action == "replace" else doc
+            doc = draw(values) if action == "replace" else doc
         elif action == "delete":
             del _node(doc, path[:-1])[path[-1]]
         else:
-            _node(doc, path[:-1])[path[-1]] = draw(JSON_VALUES)
+            _node(doc, path[:-1])[path[-1]] = draw(values)
     return doc
 
 
@@ -410,7 +420,7 @@ def test_corrupted_bytes_give_records_or_a_clear_error(case: Case, data: st.Data
 def test_json_values_of_the_wrong_type_give_records_or_a_clear_error(case: Case, data: st.DataObject) -> None:
     targets = [name for name in case.hit if name.endswith(".json")]
     target = data.draw(st.sampled_from(targets), label="target")
-    doc = mutate_json(data.draw, json.loads(_originals(case)[target].decode("utf-8-sig")))
+    doc = mutate_json(data.draw, json.loads(_originals(case)[target].decode("utf-8-sig")), JSON_KEYS[case.importer])
     check_case(case, {target: json.dumps(doc).encode()})
 
 

@@ -18,9 +18,7 @@ T0 = datetime(2025, 3, 1, 18, 0)
 
 
 def msg(minute: float, sender: str | None, text: str, chat: str = "Sam", kind: Kind = Kind.TEXT) -> Message:
-    return Message(
-        "whatsapp", chat, sender, T0 + timedelta(minutes=minute), text, kind, Source("chat.txt", 1)
-    )
+    return Message("whatsapp", chat, sender, T0 + timedelta(minutes=minute), text, kind, Source("chat.txt", 1))
 
 
 def test_sessions_split_on_silence_longer_than_gap():
@@ -76,9 +74,7 @@ def test_conversations_without_the_person_are_not_samples():
 
 def test_time_split_holds_out_newest_conversations_whole():
     history = [
-        m
-        for day in range(10)
-        for m in (msg(day * 1440, "Sam", f"q{day}"), msg(day * 1440 + 1, "Me", f"a{day}"))
+        m for day in range(10) for m in (msg(day * 1440, "Sam", f"q{day}"), msg(day * 1440 + 1, "Me", f"a{day}"))
     ]
     conversations = build_conversations(history, {"Me"}, timedelta(minutes=60))
     train, test = split_by_time(conversations, 0.2)
@@ -121,3 +117,87 @@ def test_build_dataset_saves_splits_and_keeps_text_exact(tmp_path):
 def test_build_dataset_without_replies_is_a_clear_error(tmp_path):
     with pytest.raises(CloneError, match="nothing to train on"):
         build_dataset([msg(0, "Me", "talking to myself")], ["Me"], Workspace(tmp_path))
+
+
+def test_quality_filters_drop_copies_and_walls_of_text_with_reasons(tmp_path):
+    chain = "Forward this to 10 friends or have bad luck for seven years!!! 🍀🍀🍀"
+    history = []
+    for day in range(6):
+        history += [
+            msg(day * 1440, "Sam", chain if day < 3 else f"news {day}"),
+            msg(day * 1440 + 1, "Me", f"lol {day}"),
+        ]
+    history.append(msg(9000, "Sam", "long?"))
+    history.append(msg(9001, "Me", "x" * 3000))
+    history.append(msg(9002, "Me", "ok that was a paste"))
+    summary = build_dataset(history, ["Me"], Workspace(tmp_path), DatasetOptions(test_fraction=0))
+    assert summary["dropped"] == {"forwarded or copy-pasted text seen before": 2, "longer than max_turn_chars": 1}
+    user_turns = [
+        r["content"]
+        for s in load_dataset_dict(Workspace(tmp_path))["train"]
+        for r in s["messages"]
+        if r["role"] == "user"
+    ]
+    assert user_turns.count(chain) == 1
+    card = (tmp_path / "dataset" / "README.md").read_text()
+    assert "forwarded or copy-pasted text seen before: 2" in card and "# Conversation dataset: Me" in card
+
+
+def test_redaction_replaces_private_data_and_keeps_everything_else(tmp_path):
+    history = [
+        msg(0, "Sam", "my new number is +44 7700 900123, mail sam@example.com"),
+        msg(1, "Me", "saved!! 🙃 my iban is DE89 3704 0044 0532 0130 00 ok"),
+        msg(2, "Sam", "call +44 7700 900123 tmrw"),
+        msg(3, "Me", "will do"),
+    ]
+    summary = build_dataset(history, ["Me"], Workspace(tmp_path), DatasetOptions(test_fraction=0))
+    rows = load_dataset_dict(Workspace(tmp_path))["train"][0]["messages"]
+    assert rows[1]["content"] == "my new number is <PHONE_1>, mail <EMAIL_1>"
+    assert rows[2]["content"] == "saved!! 🙃 my iban is <IBAN_1> ok"
+    assert rows[3]["content"] == "call <PHONE_1> tmrw"  # the same number keeps the same placeholder
+    assert summary["redacted"]["PHONE"] == 2 and summary["redacted"]["EMAIL"] == 1
+
+
+def test_redact_names_and_exclude(tmp_path):
+    history = [
+        msg(0, "Sam", "Priya said hi"),
+        msg(1, "Me", "tell Priya hi back"),
+        msg(2, "Priya", "hey", chat="Priya"),
+        msg(3, "Me", "yo", chat="Priya"),
+    ]
+    options = DatasetOptions(test_fraction=0, redact_names=True, exclude=["Priya"])
+    summary = build_dataset(history, ["Me"], Workspace(tmp_path), options)
+    rows = load_dataset_dict(Workspace(tmp_path))["train"][0]["messages"]
+    assert [r["content"] for r in rows[1:]] == ["<NAME_1> said hi", "tell <NAME_1> hi back"]
+    assert "Sam" not in rows[0]["content"] and "<NAME_" in rows[0]["content"]
+    assert summary["dropped"] == {"chat with an excluded person": 2}
+
+
+def test_language_filter_keeps_only_chosen_languages(tmp_path):
+    history = [
+        msg(0, "Sam", "how are you?"),
+        msg(1, "Me", "good thanks, just tired from work today"),
+        msg(500, "Sam", "wie geht's?"),
+        msg(501, "Me", "mir geht es gut, ich bin nur müde von der Arbeit"),
+    ]
+    summary = build_dataset(history, ["Me"], Workspace(tmp_path), DatasetOptions(test_fraction=0, languages=["de"]))
+    assert summary["samples"]["train"] == 1 and summary["dropped"] == {"conversation not in the chosen languages": 1}
+
+
+def test_person_text_is_byte_identical_to_the_demo_export_apart_from_redactions(tmp_path):
+    from clone.dataset.redact import Redactor
+    from clone.importers import load
+    from tests.conftest import EXAMPLES
+
+    messages = load(sorted(EXAMPLES.glob("*.txt"))).messages
+    build_dataset(messages, ["Maya Chen"], Workspace(tmp_path), DatasetOptions(min_copy_chars=10_000))
+    data = load_dataset_dict(Workspace(tmp_path))
+    replies = {
+        r["content"] for split in data.values() for s in split for r in s["messages"] if r["role"] == "assistant"
+    }
+    redactor = Redactor([k for k in ("URL", "EMAIL", "IBAN", "CARD", "PHONE", "ADDRESS")])
+    mine = [redactor.redact(m.text) for m in messages if m.sender == "Maya Chen" and m.kind is Kind.TEXT]
+    # Each reply is a burst of the person's messages joined by newlines, each exactly as exported.
+    pieces = {piece for reply in replies for piece in reply.split("\n")}
+    assert pieces <= {line for text in mine for line in text.split("\n")}
+    assert len(pieces) > 250

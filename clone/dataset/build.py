@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from clone.dataset.card import dataset_card
 from clone.dataset.conversations import Conversation, build_conversations
+from clone.dataset.quality import drop_copies, drop_long, keep_languages
+from clone.dataset.redact import KINDS, Redactor
 from clone.dataset.samples import to_sample
 from clone.errors import CloneError
 from clone.identity import load_contacts, resolve_me, save_aliases, saved_aliases, sender_counts
 from clone.messages import Message
-from clone.workspace import Workspace, atomic_dir, write_json_atomic
+from clone.workspace import Workspace, atomic_dir, write_json_atomic, write_text_atomic
 
 
 @dataclass
@@ -20,6 +24,12 @@ class DatasetOptions:
     gap_minutes: float = 60.0  # silence that ends a conversation
     max_turns: int = 24  # longest sample, in turns; longer conversations become several samples
     test_fraction: float = 0.1  # the newest conversations, held out for evaluation
+    max_turn_chars: int = 2000  # longer messages are dropped, not cut: the person's text stays whole
+    min_copy_chars: int = 40  # a text this long seen again is a forward or a paste: kept once
+    languages: list[str] = field(default_factory=list)  # e.g. ["en", "de"]; empty keeps every language
+    redact: bool = True  # replace emails, phones, URLs, card/IBAN numbers, addresses with placeholders
+    redact_names: bool = False  # also replace other people's names
+    exclude: list[str] = field(default_factory=list)  # people whose chats are left out entirely
 
 
 def windows(conversation: Conversation, max_turns: int) -> list[Conversation]:
@@ -48,23 +58,82 @@ def build_dataset(
     workspace: Workspace = Workspace(),
     options: DatasetOptions = DatasetOptions(),
 ) -> dict[str, Any]:
-    """Turn imported messages into train/test chat samples in ``workspace``; returns a summary."""
-    import datasets
-    from datasets import Dataset, DatasetDict  # heavy import, only needed here
+    """Turn imported messages into train/test chat samples in ``workspace``; returns a summary.
 
-    datasets.disable_progress_bars()
-
+    The steps, in order: who is "me", excluded people, copies and walls of text, conversations,
+    languages, redaction, windows, the time split. Everything dropped is counted with its reason."""
     aliases = [*me, *saved_aliases(workspace)]
     me_names = resolve_me(messages, aliases)
     save_aliases(workspace, me or me_names)
     counts = sender_counts(messages)
     me_name = max(me_names, key=lambda n: counts[n])  # the most used alias names the clone
-    conversations = build_conversations(messages, me_names, timedelta(minutes=options.gap_minutes))
+
+    dropped: Counter[str] = Counter()
+    kept = exclude_people(messages, options.exclude, dropped)
+    kept = drop_copies(kept, options.min_copy_chars, dropped)
+    kept = drop_long(kept, options.max_turn_chars, dropped)
+    conversations = build_conversations(kept, me_names, timedelta(minutes=options.gap_minutes))
+    conversations = keep_languages(conversations, options.languages, dropped)
+    redactor = _redactor(options, others=set(counts) - me_names)
+    if redactor:
+        redact_conversations(conversations, redactor)
     pieces = [w for c in conversations for w in windows(c, options.max_turns)]
     train, test = split_by_time(pieces, options.test_fraction)
     if not train:
         raise CloneError(f"no conversation in which {me_name} replies to someone: nothing to train on")
+
     splits = {"train": train, "test": test}
+    summary = {
+        "me": me_name,
+        "aliases": sorted(me_names),
+        "messages": len(messages),
+        "my_messages": sum(1 for m in messages if m.sender in me_names),
+        "conversations": len(conversations),
+        "samples": {name: len(convs) for name, convs in splits.items()},
+        "my_turns": {name: sum(t.is_me for c in convs for t in c.turns) for name, convs in splits.items()},
+        "dropped": dict(dropped),
+        "redacted": redactor.counts() if redactor else {},
+        "options": asdict(options),
+    }
+    _save(workspace, splits, messages, me_names, me_name, summary)
+    return summary
+
+
+def exclude_people(messages: Sequence[Message], people: Sequence[str], dropped: Counter[str]) -> list[Message]:
+    """Leave out every chat in which an excluded person speaks, or that is named after them."""
+    if not people:
+        return list(messages)
+    wanted = {p.casefold() for p in people}
+    chats = {(m.platform, m.chat) for m in messages if (m.sender or "").casefold() in wanted}
+    chats |= {(m.platform, m.chat) for m in messages if m.chat.casefold() in wanted}
+    kept = [m for m in messages if (m.platform, m.chat) not in chats]
+    dropped["chat with an excluded person"] += len(messages) - len(kept)
+    return kept
+
+
+def _redactor(options: DatasetOptions, others: set[str]) -> Redactor | None:
+    if not options.redact and not options.redact_names:
+        return None
+    kinds = [k for k in KINDS if k != "NAME"] if options.redact else []
+    if options.redact_names:
+        kinds.append("NAME")
+    return Redactor(kinds, names=sorted(others) if options.redact_names else ())
+
+
+def redact_conversations(conversations: Sequence[Conversation], redactor: Redactor) -> None:
+    """Replace private data in every turn, the person's included: they write other people's numbers too."""
+    for conversation in conversations:
+        for turn in conversation.turns:
+            turn.texts = [redactor.redact(text) for text in turn.texts]
+            if "NAME" in redactor.kinds and not turn.is_me:
+                turn.speaker = redactor.redact(turn.speaker)
+
+
+def _save(workspace, splits, messages, me_names, me_name, summary) -> None:
+    import datasets
+    from datasets import Dataset, DatasetDict  # heavy import, only needed here
+
+    datasets.disable_progress_bars()
     contacts = load_contacts(workspace)
     data = DatasetDict(
         {
@@ -75,18 +144,25 @@ def build_dataset(
     )
     with atomic_dir(workspace.dataset) as tmp:
         data.save_to_disk(str(tmp))
-    summary = {
-        "me": me_name,
-        "aliases": sorted(me_names),
-        "messages": len(messages),
-        "my_messages": sum(1 for m in messages if m.sender in me_names),
-        "conversations": len(conversations),
-        "samples": {name: len(convs) for name, convs in splits.items()},
-        "my_turns": {name: sum(t.is_me for c in convs for t in c.turns) for name, convs in splits.items()},
-        "options": asdict(options),
-    }
+        write_text_atomic(tmp / "README.md", dataset_card(summary))
+    with atomic_dir(workspace.messages) as tmp:
+        Dataset.from_generator(_message_rows, gen_kwargs={"messages": messages, "me": me_names}).save_to_disk(str(tmp))
     write_json_atomic(workspace.manifest, summary)
-    return summary
+
+
+def _message_rows(messages: Sequence[Message], me: set[str]):
+    for m in messages:
+        yield {
+            "platform": m.platform,
+            "chat": m.chat,
+            "sender": m.sender or "",
+            "is_me": m.sender in me,
+            "timestamp": m.timestamp,
+            "text": m.text,
+            "kind": m.kind.value,
+            "file": m.source.file,
+            "line": m.source.line,
+        }
 
 
 def load_dataset_dict(workspace: Workspace = Workspace()):

@@ -117,8 +117,18 @@ _DOMAIN_LABEL = r"[A-Za-z0-9\u00c0-\u024f](?:[A-Za-z0-9\u00c0-\u024f-]*[A-Za-z0-
 _EMAIL_RE = re.compile(rf"(?<!{_LOCAL}){_LOCAL}+@(?:{_DOMAIN_LABEL}\.)+[A-Za-z]{{2,24}}(?![A-Za-z0-9-])")
 
 
+# "maya(at)example(dot)com", "maya [at] example [dot] com": only the bracketed forms; a plain " at " is English.
+_AT = r"\s?[\[(]at[\])]\s?"
+_DOT = r"(?:\s?[\[(]dot[\])]\s?|\.)"
+_OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<!{_LOCAL}){_LOCAL}+{_AT}(?:{_DOMAIN_LABEL}{_DOT})+[A-Za-z]{{2,24}}(?![A-Za-z0-9-])", re.IGNORECASE
+)
+
+
 def _find_emails(text: str) -> list[tuple[int, int]]:
     if "@" not in text:
+        if "at]" in text or "at)" in text or "AT]" in text or "AT)" in text:
+            return [m.span() for m in _OBFUSCATED_EMAIL_RE.finditer(text)]
         return []
     found = []
     for m in _EMAIL_RE.finditer(text):
@@ -189,7 +199,8 @@ def _find_ibans(text: str) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------------------------------------------
 # Card
 
-_CARD_RE = re.compile(r"(?<![A-Za-z0-9+])(?<![0-9][.,])[2-6][0-9]{3}(?:[ \u00a0-]?[0-9]){9,15}(?![0-9])")
+# Not after "DE89 ": the digits of an IBAN that failed its own check are no card either.
+_CARD_RE = re.compile(r"(?<![A-Za-z0-9_+])(?<![0-9][.,])(?<![A-Za-z]{2}[0-9]{2}[ \u00a0])[2-6][0-9]{3}(?:[ \u00a0-]?[0-9]){9,15}(?![0-9])")
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -198,6 +209,23 @@ def luhn_valid(number: str) -> bool:
     digits = [int(c) for c in number if c.isdigit()]
     total = sum(digits[-1::-2]) + sum(d * 2 - 9 if d > 4 else d * 2 for d in digits[-2::-2])
     return bool(digits) and total % 10 == 0
+
+
+def _card_network_ok(digits: str) -> bool:
+    """Length fits the network the leading digits name (Visa 13/16/19, Mastercard and Mir 16, Amex 15, ...),
+    so a Luhn-passing timestamp or ID ("20071118085627") is not taken for a card."""
+    n, p2, p4 = len(digits), int(digits[:2]), int(digits[:4])
+    if digits[0] == "4":
+        return n in (13, 16, 19)
+    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720 or 2200 <= p4 <= 2204:
+        return n == 16
+    if p2 in (34, 37):
+        return n == 15
+    if 300 <= p4 // 10 <= 305 or p2 in (36, 38, 39):  # Diners
+        return 14 <= n <= 19
+    if p2 == 35:  # JCB
+        return 3528 <= p4 <= 3589 and 16 <= n <= 19
+    return (digits[0] == "6" or p2 == 50 or 56 <= p2 <= 59) and 13 <= n <= 19  # Discover, UnionPay, Maestro
 
 
 def _card_grouping(groups: list[str]) -> bool:
@@ -215,7 +243,8 @@ def _find_cards(text: str) -> list[tuple[int, int]]:
         while groups:  # "4111 1111 1111 1111 22": retry without trailing groups
             s, e = m.start(), m.start() + groups[-1][1]
             digits = [m.group()[a:b] for a, b in groups]
-            if 13 <= sum(map(len, digits)) <= 19 and _card_grouping(digits) and luhn_valid(text[s:e]):
+            number = "".join(digits)
+            if _card_network_ok(number) and _card_grouping(digits) and luhn_valid(number):
                 found.append((s, e))
                 break
             groups.pop()
@@ -227,7 +256,8 @@ def _find_cards(text: str) -> list[tuple[int, int]]:
 
 _SEP = r"(?:[ \u00a0\u202f]?[\-./\u2010\u2011][ \u00a0\u202f]?|[ \u00a0\u202f])"
 _TOKEN = r"\(?[0-9]+\)?[0-9]*"
-_PHONE_RE = re.compile(rf"(?<![A-Za-z0-9+])(?<![0-9][.,/-])\+?{_TOKEN}(?:{_SEP}{_TOKEN})*(?![A-Za-z0-9])")
+_WIDE_SEP = re.compile(r"[ \u00a0\u202f][/\-][ \u00a0\u202f]")
+_PHONE_RE = re.compile(rf"(?<![A-Za-z0-9_+])(?<![0-9][.,/-])\+?{_TOKEN}(?:{_SEP}{_TOKEN})*(?![A-Za-z0-9])")
 # Dates read as digit runs would pass the trunk-prefix rule ("03.12.2025 10"), so they are masked first.
 _DATE_RE = re.compile(
     r"(?<![0-9])(?<![0-9][./-])"
@@ -239,18 +269,21 @@ _AMOUNT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT_BEFORE = "$€£¥₹₽#№"
+# Words that announce a phone number. A bare "number" is no cue ("student number 1234567"), "my number" is.
 _CUE = re.compile(
-    r"phone|\btel\b|call|\bring\b|text|sms|whats\s?app|\bwa\b|mobile|cell|contact|number|\bno\b|"
-    r"fon|handy|nummer|ruf|appel|portable|numéro|\btél|fixe|llam|móvil|movil|número|fijo|celular|"
-    r"telemóvel|\bliga|\bzap|телефон|номер|звон|फ़ोन|फोन|नंबर|नम्बर|電話|番号|携帯",
+    r"phone|\btel\b|\bcall|\bring\b|\btext|\bsms|whats\s?app|\bwa\b|mobile|\bcell|contact|"
+    r"\b(?:my|your|ur|his|her|our|their|new|mera|meri|tera|uska|apna)\s+(?:new\s+)?(?:number|no\b|num\b)|"
+    r"fon\b|telefon|handy|\b(?:meine|deine|seine|ihre|neue)\s+nummer|\bruf|anruf|appel|portable|\b(?:mon|ton|son|votre|nouveau)\s+numéro|"
+    r"\btél|fixe|llam|móvil|movil|\b(?:mi|tu|su|meu|teu|seu|o|el|nuevo|novo)\s+número|fijo|celular|telemóvel|"
+    r"\bliga|\bzap|телефон|\b(?:мой|твой|его|её|новый)\s+номер|звон|फ़ोन|फोन|नंबर|नम्बर|電話|番号|携帯",
     re.IGNORECASE,
 )
 _NOT_PHONE_CUE = re.compile(
-    r"\b(?:order|invoice|ref|reference|tracking|track|parcel|ticket|booking|pnr|id|account|acct|konto|"
+    r"\b(?:order|invoice|ref|reference|tracking|track|parcel|ticket|booking|pnr|id|account|acct|konto|customer|"
+    r"client|cliente|member|membership|policy|serial|claim|case|reservation|confirmation|student|kunden\w*|"
     r"bestell\w*|rechnung\w*|sendung\w*|commande|facture|pedido|factura|encomenda|заказ\w*|счёт)\b",
     re.IGNORECASE,
 )
-_PHONE_HINT_CHARS = "+(-./ \u00a0\u202f"
 
 
 def _trim_parens(text: str, s: int, e: int) -> tuple[int, int]:
@@ -286,6 +319,8 @@ def _shape_ok(run: str, digits: str, lens: list[int]) -> bool:
         return first in "6789"
     if lens == [3, 3, 3] and "." not in run or lens == [3, 2, 2, 2]:  # Spanish / Portuguese
         return first in "6789" or (first == "2" and lens == [3, 3, 3])
+    if lens == [2, 3, 2, 2]:  # Spanish landlines 91 123 45 67
+        return first in "89"
     return lens == [2, 5, 4] and digits[2] == "9"  # Brazilian mobiles 11 91234-5678
 
 
@@ -296,28 +331,38 @@ def _phone_ok(text: str, s: int, e: int) -> bool:
     lens = [len(g) for g in groups]
     if not 7 <= len(digits) <= 15 or _AMOUNT_AFTER.match(text, e) or (s and text[s - 1] in _AMOUNT_BEFORE):
         return False
-    if run[0] == "+" or digits.startswith("00"):  # international: country code and 7-13 more digits
-        national = digits[2:] if run[0] != "+" else digits
-        decimal = run.count(".") == 1 and len(groups) == 2
-        return 8 <= len(national) <= 15 and national[0] != "0" and not decimal
+    decimal = run.count(".") == 1 and len(groups) == 2  # "123.4567", "+52.520008"
+    if run[0] == "+":  # international: country code and 7-13 more digits
+        return 8 <= len(digits) <= 15 and digits[0] != "0" and not decimal
     if _NOT_PHONE_CUE.search(text, max(0, s - 25), s):
         return False
-    if len(digits) >= 9 and _shape_ok(run, digits, lens):
+    if digits.startswith("00"):  # international with the 00 exit code
+        return 8 <= len(digits) - 2 <= 15 and digits[2] != "0"
+    if len(digits) >= 9 and not decimal and _shape_ok(run, digits, lens):
         return True
-    if len(digits) == 7 and lens == [3, 4] and "-" not in run:
-        return False
-    return bool(_CUE.search(text, max(0, s - 40), s))
+    return (not decimal or lens == [3, 4]) and _CUE.search(text, max(0, s - 40), s) is not None
+
+
+def _phone_in(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """The phone number in the digit run text[s:e]: the whole run, else its longest valid head
+    ("07700 900123 5 minutes")."""
+    ends = [g.end() for g in _DIGITS.finditer(text, s, e)]
+    for end in reversed(ends):
+        a, b = _trim_parens(text, s, end + (text[end : end + 1] == ")"))
+        if a < b and _phone_ok(text, a, b):
+            return a, b
+    return None
 
 
 def _find_phones(text: str) -> list[tuple[int, int]]:
-    if not any(c in text for c in _PHONE_HINT_CHARS) and len(text) < 7:
-        return []
     masked = _DATE_RE.sub(lambda m: _MASK * len(m.group()), text) if "." in text or "/" in text or "-" in text else text
     found = []
     for m in _PHONE_RE.finditer(masked):
-        s, e = _trim_parens(text, m.start(), m.end())
-        if s < e and _phone_ok(text, s, e):
-            found.append((s, e))
+        # A spaced slash or dash between numbers lists two of them: "+39 333 123 4567 / 333 765 4321".
+        cuts = [m.start(), *(x for w in _WIDE_SEP.finditer(masked, m.start(), m.end()) for x in w.span()), m.end()]
+        for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+            if (hit := _phone_in(text, a, b)) is not None:
+                found.append(hit)
     return found
 
 
@@ -333,6 +378,8 @@ _EN_TYPES = (
     r"Crescent|Square|Sq|Gardens|Row|Parkway|Pkwy|Highway|Hwy|Mews|Grove"
 )
 _DE_TYPES = r"straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer|chaussee|ring"
+_DE_WORDS = r"Straße|Strasse|Str\.|Allee|Platz|Weg|Gasse|Ring|Damm"  # as a word of its own
+_DE_HOUSE = r"[0-9]{1,4}[a-zA-Z]?"
 _FR_TYPES = r"rue|avenue|av\.|boulevard|bd|place|impasse|allée|chemin|quai|cours|route|square|passage"
 _IB_TYPES = (  # Spanish and Portuguese: street type first, number last
     r"calle|c/|avenida|avda\.|av\.|plaza|paseo|camino|carrer|ronda|travesía|glorieta|"
@@ -344,9 +391,8 @@ _ADDRESS_RE = re.compile(
     rf"""
     (?<![\w])(?:
         {_HOUSE},?\s(?:{_CAP}\s|[0-9]{{1,3}}(?:st|nd|rd|th)\s){{1,3}}(?:{_EN_TYPES})\b
-      | (?:(?!(?:Der|Die|Das|Den|Dem|Ein|Eine|Auf|Am|Im|In)\s)[{_UP}][{_LOW}]+(?:-|\s))?
-        (?:[{_UP}][{_LOW}]*-)*[{_UP}][{_LOW}]+(?i:{_DE_TYPES})\s?[0-9]{{1,4}}[a-zA-Z]?
-      | (?:[{_UP}][{_LOW}]+(?:er|e|es|en)\s)(?-i:Straße|Strasse|Str\.|Allee|Platz)\s?[0-9]{{1,4}}[a-zA-Z]?
+      | [{_UP}][{_LOW}]*(?:-[{_UP}][{_LOW}]*)*(?:-(?:{_DE_WORDS})|(?<=[{_LOW}])(?:{_DE_TYPES}))\s?{_DE_HOUSE}
+      | [{_UP}][{_LOW}]+(?<=er|.e|es|en)\s(?:{_DE_WORDS})\s?{_DE_HOUSE}
       | [0-9]{{1,4}}(?:\s?(?:bis|ter))?,?\s(?i:{_FR_TYPES})\s(?:{_LINK}\s*)?{_NAME_WORDS}
       | (?i:{_IB_TYPES})\s?(?:{_LINK}\s)?{_NAME_WORDS},?\s(?:n[º°o]\.?\s?)?[0-9]{{1,5}}
     )(?![\w])
@@ -457,13 +503,12 @@ def find_spans(text: str, kinds: Iterable[str] = KINDS, names: Iterable[str] = (
 def _entity_key(kind: str, value: str) -> str:
     """What makes two mentions the same entity: case for emails/IBANs, layout for numbers, spelling of URLs."""
     if kind in ("PHONE", "CARD"):
-        return "".join(c for c in value if c.isdigit()) + ("+" if kind == "PHONE" and "+" in value else "")
+        return "".join(c for c in value if c.isdigit())
     if kind == "IBAN":
         return "".join(value.split()).upper()
     if kind == "URL":
         rest = value.split("://", 1)[-1]
-        host, sep, path = rest.partition("/")
-        return url_host(host) + sep + path.rstrip("/")
+        return url_host(value) + rest[len(re.match(r"[^/?#]*", rest).group()) :].rstrip("/")
     return " ".join(value.casefold().split())
 
 
@@ -514,3 +559,61 @@ class Redactor:
     def entities(self) -> dict[str, int]:
         """Distinct entities seen so far, per kind: the highest placeholder number handed out."""
         return {kind: self._entities[kind] for kind in KINDS if kind in self.kinds}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Evaluation on a labelled set
+
+URL_MIN_IOU = 0.9  # a found URL counts when it covers >= 90% of the union with the labelled one
+
+
+@dataclass
+class Score:
+    gold: int = 0  # labelled spans
+    found: int = 0  # predicted spans
+    hit_gold: int = 0  # labelled spans matched by a prediction
+    hit_found: int = 0  # predictions matching a labelled span
+
+    @property
+    def recall(self) -> float:
+        return self.hit_gold / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.hit_found / self.found if self.found else 1.0
+
+
+def spans_match(gold: Span, found: Span) -> bool:
+    """Same kind and same boundaries; URLs may differ by a trailing character or two (IoU >= 0.9)."""
+    if gold.kind != found.kind:
+        return False
+    if gold.kind != "URL":
+        return (gold.start, gold.end) == (found.start, found.end)
+    inter = min(gold.end, found.end) - max(gold.start, found.start)
+    union = max(gold.end, found.end) - min(gold.start, found.start)
+    return inter > 0 and inter / union >= URL_MIN_IOU
+
+
+def evaluate(examples: Iterable[tuple[str, list[Span], Iterable[str]]], kinds: Iterable[str] = KINDS) -> dict:
+    """Per-kind scores of ``find_spans`` over (text, labelled spans, names) examples; one-to-one matching."""
+    scores = {kind: Score() for kind in KINDS}
+    for text, gold, names in examples:
+        found = find_spans(text, kinds, names)
+        matched: set[int] = set()
+        for g in gold:
+            scores[g.kind].gold += 1
+            hit = next((i for i, f in enumerate(found) if i not in matched and spans_match(g, f)), None)
+            if hit is not None:
+                matched.add(hit)
+                scores[g.kind].hit_gold += 1
+        for i, f in enumerate(found):
+            scores[f.kind].found += 1
+            scores[f.kind].hit_found += i in matched
+    return scores
+
+
+def format_scores(scores: dict[str, Score]) -> str:
+    rows = [f"{'kind':<8} {'gold':>5} {'found':>5} {'recall':>7} {'precision':>9}"]
+    for kind, s in scores.items():
+        rows.append(f"{kind:<8} {s.gold:>5} {s.found:>5} {s.recall:>7.3f} {s.precision:>9.3f}")
+    return "\n".join(rows)

@@ -143,7 +143,8 @@ def _classify(record: dict[str, Any]) -> tuple[Kind, str, dict[str, str]] | None
     extra = {"link": link} if link else {}
     if record.get("is_unsent") or record.get("isUnsent"):
         return Kind.DELETED, content, extra
-    if record.get("type") in _SYSTEM_TYPES or _GENERATED.search(content):
+    kind = record.get("type")
+    if (isinstance(kind, str) and kind in _SYSTEM_TYPES) or _GENERATED.search(content):
         return Kind.SYSTEM, content or str(record.get("type")), extra
     label = next((label for key, label in _MEDIA_KEYS if record.get(key)), None)
     own_words = content if content.strip() and not _ATTACHMENT_NOTE.match(content) else ""

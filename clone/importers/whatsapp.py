@@ -9,22 +9,24 @@ from one line, so the file is read twice, streaming both times (memory does not 
    (needed for the ``Name:text`` no-space form), and fail early on files with no header at all;
 2. parse: turn headers + continuation lines into ``Message``/``Skipped`` records, in file order.
 
-The hot path is a first-character test per line, a precompiled regex on lines that pass it (an
-ASCII-only variant first), a date cache keyed by the date text and a memo of the last timestamp text.
+Both passes read the file in chunks of whole lines (a few tens of KB) and find header lines with one
+regex scan per chunk: a line that cannot start a header (no digit, "[" or invisible mark first) costs
+no Python work at all, and a header line costs one regex match (an ASCII-only variant first), a date
+cache keyed by the date text and a memo of the last timestamp text. Bodies are sliced straight out of
+the chunk; continuation lines are joined per block, not per line.
 """
 
 from __future__ import annotations
 
-import io
-import itertools
+import codecs
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import BinaryIO, TextIO
+from typing import BinaryIO
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
@@ -195,12 +197,37 @@ def _match(line: str) -> re.Match[str] | None:
     return match
 
 
-def _match_unicode(line: str) -> re.Match[str] | None:
-    """_match for files whose headers are mostly not ASCII (NNBSP before "PM", Arabic): no fast path."""
-    c = line[:1]
-    if not (c in _LEAD or c.isdigit()):
-        return None
-    return _HEADER.match(line) or _HEADER_TIME_FIRST.match(line)
+# Scanning a chunk (see _chunks: every line follows a "\n"). Each pattern matches at the "\n" before a
+# line. _SCAN_ASCII matches the ASCII header there, or else only the "\n" when the line passes _match's
+# first-character test (then the full grammar decides, as in _match); _SCAN only does the latter, for
+# files whose headers are mostly not ASCII. No pattern can cross a "\n" or take a "\r", so a match in
+# the chunk is the match _match gives on the line alone.
+_LEADING = rf"(?=[\d\[{MARKS}])"  # \d as in the grammar: a line led by any other digit matches nothing
+_SCAN_ASCII = re.compile(rf"\n(?:{_HEADER_ASCII.pattern}|{_LEADING})")
+_SCAN = re.compile(rf"\n{_LEADING}")
+_HEADER_NL = re.compile(rf"\n{_HEADER.pattern}")
+_HEADER_TIME_FIRST_NL = re.compile(rf"\n{_HEADER_TIME_FIRST.pattern}")
+
+
+def _headers(chunk: str, ascii_first: bool, pos: int = 0) -> Iterator[re.Match[str]]:
+    """The header matches in a chunk from ``pos``, each starting at the "\n" before its line."""
+    if not ascii_first:
+        for lead in _SCAN.finditer(chunk, pos):
+            at = lead.start()
+            match = _HEADER_NL.match(chunk, at) or _HEADER_TIME_FIRST_NL.match(chunk, at)
+            if match is not None:
+                yield match
+        return
+    unicode = not chunk.isascii()  # in an ASCII chunk only "[" lines can need the full grammar
+    for match in _SCAN_ASCII.finditer(chunk, pos):
+        at = match.start()
+        if match.end() == at + 1:  # not an ASCII header, but it may be a header
+            if not (unicode or chunk[at + 1] == "["):
+                continue
+            match = _HEADER_NL.match(chunk, at) or _HEADER_TIME_FIRST_NL.match(chunk, at)
+            if match is None:
+                continue
+        yield match
 
 
 _DIGITS = re.compile(r"\d+")
@@ -269,8 +296,9 @@ class Survey:
     senders: set[str] = field(default_factory=set)
 
     @property
-    def matcher(self) -> Callable[[str], re.Match[str] | None]:
-        return _match if self.ascii_headers * 2 >= self.headers else _match_unicode
+    def ascii_first(self) -> bool:
+        """Whether to try the ASCII grammar first (else the full one only)."""
+        return self.ascii_headers * 2 >= self.headers
 
     @property
     def day_first(self) -> bool:
@@ -297,38 +325,48 @@ def _vote(survey: Survey, date: str) -> None:
         survey.month_votes += 1
 
 
-def survey(lines: Iterator[str]) -> Survey:
+def survey(chunks: Iterable[str]) -> Survey:
+    """Pass 1 over a file's chunks (see _chunks)."""
     result = Survey()
-    for lineno, first in enumerate(lines, 1):  # find the first text line; it is surveyed below
-        if first.strip(_STRIP + "\r\n"):
-            result.first_text_line = lineno
-            break
-    else:
-        return result
     raw_names: set[str] = set()
     last_date = None
-    match_header = _match
-    for line in itertools.chain([first], lines):
-        match = match_header(line)
-        if match is None:
-            continue
-        if result.headers == _SAMPLE_HEADERS:  # enough to tell whether the ASCII fast path pays off
-            match_header = result.matcher
-        if not result.headers:
-            result.default_day_first = _default_day_first(match)
-        result.headers += 1
-        result.ascii_headers += match.re is _HEADER_ASCII
-        date = match.group("date")
-        if date != last_date:  # consecutive messages share a date: vote once per run
-            last_date = date
-            _vote(result, date)
-        end = match.end()
-        colon = line.find(": ", end)
-        if colon > end:
-            raw = line[end:colon]
-            if raw not in raw_names and len(raw_names) < _MAX_SENDERS:
-                raw_names.add(raw)
-                result.senders.add(clean_name(raw))
+    ascii_first = True
+    lines = 0  # lines before the current chunk, until the first text line is found
+    for chunk in chunks:
+        if result.first_text_line is None:
+            for number, line in enumerate(chunk[1:].split("\n"), lines + 1):
+                if line.strip(_STRIP + "\r"):
+                    result.first_text_line = number
+                    break
+            else:
+                lines += chunk.count("\n")
+                continue  # blank lines only: nothing to match
+        pos = 0
+        while pos >= 0:
+            scan, pos = _headers(chunk, ascii_first, pos), -1
+            for match in scan:
+                switch = result.headers == _SAMPLE_HEADERS  # enough to tell whether the ASCII path pays off
+                if not result.headers:
+                    result.default_day_first = _default_day_first(match)
+                result.headers += 1
+                result.ascii_headers += match.re is _SCAN_ASCII
+                date = match.group("date")
+                if date != last_date:  # consecutive messages share a date: vote once per run
+                    last_date = date
+                    _vote(result, date)
+                end = match.end()
+                eol = chunk.find("\n", end)
+                colon = chunk.find(": ", end, len(chunk) if eol < 0 else eol)
+                if colon > end:
+                    raw = chunk[end:colon]
+                    if raw not in raw_names and len(raw_names) < _MAX_SENDERS:
+                        raw_names.add(raw)
+                        result.senders.add(clean_name(raw))
+                if switch and ascii_first != result.ascii_first:  # from the next line on
+                    ascii_first = result.ascii_first
+                    if eol >= 0:
+                        pos = eol
+                    break
     return result
 
 
@@ -389,7 +427,13 @@ def _bound(cache: dict) -> dict:
     return cache
 
 
-_Header = tuple[int, str, datetime, "str | None", str]  # line number, header line, time, sender, first line
+# line number, chunk, header line start and end in it, time, sender, first line of the body
+_Header = tuple[int, str, int, int, datetime, "str | None", str]
+
+
+def _drop_cr(block: str) -> str:
+    """Lines of a block without the "\r" of their "\r\n"."""
+    return "\n".join(line[:-1] if line[-1:] == "\r" else line for line in block.split("\n"))
 
 
 class _Parser:
@@ -397,7 +441,7 @@ class _Parser:
 
     def __init__(self, name: str, chat: str, facts: Survey):
         self.name, self.chat, self.senders = name, chat, facts.senders
-        self.day_first, self.match = facts.day_first, facts.matcher
+        self.day_first, self.ascii_first = facts.day_first, facts.ascii_first
         self.dates: dict[str, tuple[int, int, int] | None] = {}  # "20.06.19" -> (2019, 6, 20)
         self.names: dict[str, str] = {}  # raw name -> clean name
         self.last_key, self.last_stamp = "", _INVALID
@@ -423,51 +467,75 @@ class _Parser:
         except ValueError:  # 25:00 and the like: not a header
             return _INVALID
 
-    def author(self, line: str, end: int) -> tuple[str | None, str]:
-        """split_author on line[end:], with the common "Name: body" case cached by raw name."""
-        colon = line.find(": ", end)
-        if colon > end:
-            raw = line[end:colon]
-            name = self.names.get(raw)
-            if name is None:
-                name = _bound(self.names)[raw] = clean_name(raw)
-            return name, line[colon + 2 :]
-        return split_author(line[end:], self.senders)
-
-    def run(self, lines: Iterator[str]) -> Iterator[Message | Skipped]:
-        match_header, invalid = self.match, _INVALID
+    def run(self, chunks: Iterable[str]) -> Iterator[Message | Skipped]:
+        """Records from a file's chunks (see _chunks). A chunk's lines between two headers are one block:
+        continuation lines of the pending message, or text before the first message."""
+        invalid, ascii_first, names = _INVALID, self.ascii_first, self.names
         pending: _Header | None = None
-        more: list[str] = []  # continuation lines of the pending message
-        for lineno, raw in enumerate(lines, 1):
-            line = raw[:-1] if raw[-1:] == "\n" else raw
-            if line[-1:] == "\r":
-                line = line[:-1]
-            match = match_header(line)
-            stamp = self.timestamp(match) if match else invalid
-            if stamp is invalid:  # a continuation line (or a date-like line that is no real header)
+        more: list[str] = []  # blocks of continuation lines of the pending message
+        lineno = 0  # lines before the current block
+        for chunk in chunks:
+            pos = 0  # the "\n" before the first line not yet read
+            for match in _headers(chunk, ascii_first):
+                stamp = self.timestamp(match)
+                if stamp is invalid:  # a date-like line that is no real header: part of a block
+                    continue
+                start = match.start()
+                if start > pos:
+                    block = chunk[pos + 1 : start]
+                    if pending is None:
+                        yield from self.before(block, lineno)
+                    else:
+                        more.append(_drop_cr(block) if "\r" in block else block)
+                    lineno += chunk.count("\n", pos, start)
                 if pending is not None:
-                    more.append(line)
-                elif line.strip(_STRIP):
-                    yield Skipped(Source(self.name, lineno), "text before the first message", line)
-                continue
-            if pending is not None:
-                yield self.finish(pending, more)
-                if more:
-                    more = []
-            sender, body = self.author(line, match.end())
-            if body[:1] == "\u200e":  # the LRM iOS puts before media/system bodies
-                body = body[1:]
-            pending = (lineno, line, stamp, sender, body)
+                    yield self.finish(pending, more)
+                    if more:
+                        more = []
+                lineno += 1
+                end = match.end()
+                eol = pos = chunk.find("\n", end)
+                if eol < 0:
+                    eol = pos = len(chunk)
+                if chunk[eol - 1] == "\r":
+                    eol -= 1
+                colon = chunk.find(": ", end, eol)
+                if colon > end:  # "Name: body", the raw name cached
+                    raw = chunk[end:colon]
+                    sender = names.get(raw)
+                    if sender is None:
+                        sender = _bound(names)[raw] = clean_name(raw)
+                    body = chunk[colon + 2 : eol]
+                else:
+                    sender, body = split_author(chunk[end:eol], self.senders)
+                if body[:1] == "\u200e":  # the LRM iOS puts before media/system bodies
+                    body = body[1:]
+                pending = (lineno, chunk, start + 1, eol, stamp, sender, body)
+            if pos < len(chunk):  # the chunk's last block
+                block = chunk[pos + 1 :]
+                if pending is None:
+                    yield from self.before(block, lineno)
+                else:
+                    more.append(_drop_cr(block) if "\r" in block else block)
+                lineno += chunk.count("\n", pos)
         if pending is not None:
             yield self.finish(pending, more)
 
+    def before(self, block: str, lineno: int) -> Iterator[Skipped]:
+        """Skips for the non-blank lines of a block before the first message (after line ``lineno``)."""
+        for number, line in enumerate(block.split("\n"), lineno + 1):
+            if line[-1:] == "\r":
+                line = line[:-1]
+            if line.strip(_STRIP):
+                yield Skipped(Source(self.name, number), "text before the first message", line)
+
     def finish(self, pending: _Header, more: list[str]) -> Message | Skipped:
         """The record for a complete message: header fields + first body line, and continuation lines."""
-        lineno, header, stamp, sender, first = pending
+        lineno, chunk, start, end, stamp, sender, first = pending
         text = "\n".join([first, *more]) if more else first
         source = Source(self.name, lineno)
         if not text.strip(_STRIP + "\n"):
-            return Skipped(source, "empty message", header)
+            return Skipped(source, "empty message", chunk[start:end])
         if sender is None:
             kind = Kind.SYSTEM
         else:
@@ -496,15 +564,39 @@ def chat_name(file: ExportFile) -> str:
     return stem
 
 
-def _text_lines(stream: BinaryIO) -> TextIO:
-    # Only "\n" ends a line (a stray "\r" inside a body stays); "\r\n" is trimmed per line. Bad bytes
-    # become U+FFFD so one broken character does not cost the whole file.
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="\n")
+_CHUNK = 1 << 15  # bytes per read: enough lines to amortise a chunk's cost, little memory
 
 
-def _open(file: ExportFile) -> TextIO:
+def _chunks(stream: BinaryIO) -> Iterator[str]:
+    """The text in chunks of whole lines, each chunk starting with the "\n" before its first line (the
+    file's first line gets one), so that a regex finds every line start at a "\n".
+
+    Only "\n" ends a line (a stray "\r" inside a body stays; "\r\n" is trimmed per line later). Bad bytes
+    become U+FFFD so one broken character does not cost the whole file, and a leading BOM is dropped:
+    line for line what decoding the whole file as utf-8-sig with errors="replace" gives (chunks end at a
+    "\n", which never sits inside a UTF-8 sequence)."""
+    buffer = stream.read(_CHUNK)
+    while 0 < len(buffer) < 3 and (data := stream.read(_CHUNK)):
+        buffer += data  # enough to see a whole BOM
+    if buffer.startswith(codecs.BOM_UTF8):
+        buffer = buffer[3:]
+    buffer = b"\n" + buffer
+    while True:
+        cut = buffer.rfind(b"\n")
+        if cut > 0:
+            yield buffer[:cut].decode("utf-8", "replace")
+            buffer = buffer[cut:]
+        data = stream.read(_CHUNK)
+        if not data:
+            break
+        buffer += data
+    if len(buffer) > 1:  # a last line without "\n"
+        yield buffer.decode("utf-8", "replace")
+
+
+def _open(file: ExportFile) -> BinaryIO:
     try:
-        return _text_lines(file.open())
+        return file.open()
     except _READ_ERRORS as exc:
         raise ImportFileError(file.name, None, f"cannot read the file ({exc})") from None
 
@@ -543,8 +635,8 @@ class WhatsAppImporter:
 
     def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
         _check_text(file)
-        with _open(file) as lines:
-            facts = survey(lines)
+        with _open(file) as stream:
+            facts = survey(_chunks(stream))
         if facts.first_text_line is None:
             raise ImportFileError(file.name, None, "empty file")
         if not facts.headers:
@@ -555,8 +647,8 @@ class WhatsAppImporter:
                 "'[31/12/21, 23:59:59] Name: text' or '31/12/21, 23:59 - Name: text')",
             )
         parser = _Parser(file.name, chat_name(file), facts)
-        with _open(file) as lines:
-            yield from parser.run(lines)
+        with _open(file) as stream:
+            yield from parser.run(_chunks(stream))
 
 
 register(WhatsAppImporter())
