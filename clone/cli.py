@@ -41,6 +41,12 @@ def import_(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     gap_minutes: Annotated[float, typer.Option(help="Silence that ends a conversation.")] = 60.0,
     max_turns: Annotated[int, typer.Option(help="Longest training sample, in turns.")] = 24,
+    max_tokens: Annotated[
+        int, typer.Option(help="Longest training sample in tokens of --tokenizer (0: no limit but --max-turns).")
+    ] = 0,
+    tokenizer: Annotated[
+        str, typer.Option(help="Model whose tokenizer --max-tokens counts with.")
+    ] = "bundled:SmolLM2-135M-Instruct",
     test_fraction: Annotated[float, typer.Option(help="Share of newest conversations held out.")] = 0.1,
     max_turn_chars: Annotated[int, typer.Option(help="Drop longer messages (pasted articles, logs).")] = 2000,
     language: Annotated[
@@ -82,10 +88,12 @@ def import_(
     )
     with err.status("building conversations..."):
         options = DatasetOptions(
-            gap_minutes,
-            max_turns,
-            test_fraction,
-            max_turn_chars,
+            gap_minutes=gap_minutes,
+            max_turns=max_turns,
+            max_tokens=max_tokens,
+            tokenizer=tokenizer,
+            test_fraction=test_fraction,
+            max_turn_chars=max_turn_chars,
             languages=language,
             redact=redact,
             redact_names=redact_names,

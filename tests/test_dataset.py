@@ -201,3 +201,32 @@ def test_person_text_is_byte_identical_to_the_demo_export_apart_from_redactions(
     pieces = {piece for reply in replies for piece in reply.split("\n")}
     assert pieces <= {line for text in mine for line in text.split("\n")}
     assert len(pieces) > 250
+
+
+def test_replies_to_older_messages_bring_them_along_as_context():
+    question = msg(0, "Sam", "what was the ramen place called?")
+    question.id = "m1"
+    answer = msg(600, "Me", "hoshi!! sorry just saw this")
+    answer.reply_to = "m1"
+    same_session = msg(601, "Sam", "Thanks")
+    same_session.reply_to = "m2"  # not a known message: nothing to add
+    [conversation] = build_conversations(
+        [question, answer, same_session, msg(602, "Me", "np")], {"Me"}, timedelta(minutes=60)
+    )
+    rows = to_messages(conversation, "Me")
+    assert rows[1:3] == [
+        {"role": "user", "content": "> Sam: what was the ramen place called?"},
+        {"role": "assistant", "content": "hoshi!! sorry just saw this"},
+    ]
+    assert rows[3] == {"role": "user", "content": "Thanks"}
+
+
+def test_windows_cut_long_conversations_between_turns_by_turns_and_tokens():
+    from clone.dataset.build import TURN_OVERHEAD, windows
+
+    history = [msg(i, "Sam" if i % 2 == 0 else "Me", "word " * 10) for i in range(10)]
+    [conversation] = build_conversations(history, {"Me"}, timedelta(minutes=60))
+    assert [len(w.turns) for w in windows(conversation, max_turns=4)] == [4, 4, 2]
+    by_words = windows(conversation, max_turns=24, max_tokens=3 * (10 + TURN_OVERHEAD), count=lambda t: len(t.split()))
+    assert [len(w.turns) for w in by_words] == [3, 3, 3, 1]
+    assert all(t.text == "word " * 10 for w in by_words for t in w.turns)  # turns are never cut

@@ -9,13 +9,14 @@ from datetime import timedelta
 from typing import Any
 
 from clone.dataset.card import dataset_card
-from clone.dataset.conversations import Conversation, build_conversations
+from clone.dataset.conversations import Conversation, Turn, build_conversations
 from clone.dataset.quality import drop_copies, drop_long, keep_languages
 from clone.dataset.redact import KINDS, Redactor
 from clone.dataset.samples import to_sample
 from clone.errors import CloneError
 from clone.identity import load_contacts, resolve_me, save_aliases, saved_aliases, sender_counts
 from clone.messages import Message
+from clone.models import DEFAULT_MODEL
 from clone.workspace import Workspace, atomic_dir, write_json_atomic, write_text_atomic
 
 
@@ -23,6 +24,8 @@ from clone.workspace import Workspace, atomic_dir, write_json_atomic, write_text
 class DatasetOptions:
     gap_minutes: float = 60.0  # silence that ends a conversation
     max_turns: int = 24  # longest sample, in turns; longer conversations become several samples
+    max_tokens: int = 0  # longest sample in tokens of ``tokenizer`` (0: turns only); match the recipe's max_length
+    tokenizer: str = DEFAULT_MODEL  # whose tokens max_tokens counts
     test_fraction: float = 0.1  # the newest conversations, held out for evaluation
     max_turn_chars: int = 2000  # longer messages are dropped, not cut: the person's text stays whole
     min_copy_chars: int = 40  # a text this long seen again is a forward or a paste: kept once
@@ -32,13 +35,33 @@ class DatasetOptions:
     exclude: list[str] = field(default_factory=list)  # people whose chats are left out entirely
 
 
-def windows(conversation: Conversation, max_turns: int) -> list[Conversation]:
-    """Cut a long conversation into pieces of at most ``max_turns`` turns that each include "me"."""
-    pieces = [
-        Conversation(conversation.platform, conversation.chat, conversation.turns[i : i + max_turns])
-        for i in range(0, len(conversation.turns), max_turns)
-    ]
-    return [p for p in pieces if any(t.is_me for t in p.turns)]
+TURN_OVERHEAD = 6  # tokens a chat template adds around each turn (role markers, newlines)
+
+
+def windows(conversation: Conversation, max_turns: int, max_tokens: int = 0, count=None) -> list[Conversation]:
+    """Cut a long conversation into pieces of at most ``max_turns`` turns (and, when ``max_tokens`` is set,
+    about that many tokens as ``count`` measures them) that each include "me". Cutting here, between
+    turns, keeps every reply whole; the trainer's truncation would cut the last replies off instead."""
+    pieces: list[list[Turn]] = [[]]
+    used = 0
+    for turn in conversation.turns:
+        cost = (count(turn.text) + TURN_OVERHEAD) if max_tokens else 0
+        if pieces[-1] and (len(pieces[-1]) >= max_turns or (max_tokens and used + cost > max_tokens)):
+            pieces.append([])
+            used = 0
+        pieces[-1].append(turn)
+        used += cost
+    return [Conversation(conversation.platform, conversation.chat, p) for p in pieces if any(t.is_me for t in p)]
+
+
+def token_counter(model: str):
+    """Counts tokens with the tokenizer of the model that will be trained."""
+    from transformers import AutoTokenizer
+
+    from clone import models
+
+    tokenizer = AutoTokenizer.from_pretrained(models.resolve(model))
+    return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
 def split_by_time(conversations: Sequence[Conversation], test_fraction: float) -> tuple[list, list]:
@@ -77,7 +100,8 @@ def build_dataset(
     redactor = _redactor(options, others=set(counts) - me_names)
     if redactor:
         redact_conversations(conversations, redactor)
-    pieces = [w for c in conversations for w in windows(c, options.max_turns)]
+    count = token_counter(options.tokenizer) if options.max_tokens else None
+    pieces = [w for c in conversations for w in windows(c, options.max_turns, options.max_tokens, count)]
     train, test = split_by_time(pieces, options.test_fraction)
     if not train:
         raise CloneError(f"no conversation in which {me_name} replies to someone: nothing to train on")
@@ -125,6 +149,7 @@ def redact_conversations(conversations: Sequence[Conversation], redactor: Redact
     for conversation in conversations:
         for turn in conversation.turns:
             turn.texts = [redactor.redact(text) for text in turn.texts]
+            turn.quote = redactor.redact(turn.quote) if turn.quote else None
             if "NAME" in redactor.kinds and not turn.is_me:
                 turn.speaker = redactor.redact(turn.speaker)
 

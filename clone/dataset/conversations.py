@@ -21,6 +21,7 @@ class Turn:
     is_me: bool
     texts: list[str]
     start: datetime
+    quote: str | None = None  # an older message this turn replies to, shown as context ("> Sam: ...")
 
     @property
     def text(self) -> str:
@@ -65,10 +66,12 @@ def split_sessions(history: Sequence[Message], gap: timedelta) -> list[list[Mess
     return sessions
 
 
-def merge_turns(session: Sequence[Message], me: set[str]) -> list[Turn]:
+def merge_turns(session: Sequence[Message], me: set[str], by_id: dict[str, Message] | None = None) -> list[Turn]:
     """Join each speaker's consecutive text messages into one turn. Media, system and deleted
-    messages carry no words to learn from, so they are left out of turns."""
+    messages carry no words to learn from, so they are left out of turns. A reply to a message from
+    before this conversation (where the platform records replies) brings that message along as context."""
     turns: list[Turn] = []
+    in_session = {m.id for m in session if m.id}
     for message in session:
         if message.kind is not Kind.TEXT or message.sender is None or not message.text.strip():
             continue
@@ -76,7 +79,14 @@ def merge_turns(session: Sequence[Message], me: set[str]) -> list[Turn]:
             turns[-1].texts.append(message.text)
         else:
             turns.append(Turn(message.sender, message.sender in me, [message.text], message.timestamp))
+        older = (by_id or {}).get(message.reply_to or "")
+        if older is not None and older.id not in in_session and turns[-1].quote is None:
+            turns[-1].quote = quote(older)
     return turns
+
+
+def quote(message: Message) -> str:
+    return "\n".join(f"> {line}" for line in f"{message.sender or 'someone'}: {message.text}".split("\n"))
 
 
 def build_conversations(messages: Iterable[Message], me: set[str], gap: timedelta) -> list[Conversation]:
@@ -84,8 +94,9 @@ def build_conversations(messages: Iterable[Message], me: set[str], gap: timedelt
     reply to, so it makes no conversation sample."""
     conversations = []
     for (platform, chat), history in group_by_chat(messages).items():
+        by_id = {m.id: m for m in history if m.id}
         for session in split_sessions(history, gap):
-            turns = merge_turns(session, me)
+            turns = merge_turns(session, me, by_id)
             if any(t.is_me for t in turns) and not all(t.is_me for t in turns):
                 conversations.append(Conversation(platform, chat, turns))
     conversations.sort(key=lambda c: c.start)

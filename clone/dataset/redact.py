@@ -123,20 +123,20 @@ _DOT = r"(?:\s?[\[(]dot[\])]\s?|\.)"
 _OBFUSCATED_EMAIL_RE = re.compile(
     rf"(?<!{_LOCAL}){_LOCAL}+{_AT}(?:{_DOMAIN_LABEL}{_DOT})+[A-Za-z]{{2,24}}(?![A-Za-z0-9-])", re.IGNORECASE
 )
+_AT_HINT = re.compile(r"at[\])]", re.IGNORECASE)
 
 
 def _find_emails(text: str) -> list[tuple[int, int]]:
-    if "@" not in text:
-        if "at]" in text or "at)" in text or "AT]" in text or "AT)" in text:
-            return [m.span() for m in _OBFUSCATED_EMAIL_RE.finditer(text)]
-        return []
     found = []
-    for m in _EMAIL_RE.finditer(text):
-        start = m.start()
-        while text[start] in ".'-+%_":  # "wait...a@example.com" starts at "a"
-            start += 1
-        if text[start] != "@":
-            found.append((start, m.end()))
+    if "@" in text:
+        for m in _EMAIL_RE.finditer(text):
+            start = m.start()
+            while text[start] in ".'-+%_":  # "wait...a@example.com" starts at "a"
+                start += 1
+            if text[start] != "@":
+                found.append((start, m.end()))
+    if _AT_HINT.search(text):
+        found = sorted(found + [m.span() for m in _OBFUSCATED_EMAIL_RE.finditer(text)])
     return found
 
 
@@ -509,6 +509,8 @@ def _entity_key(kind: str, value: str) -> str:
     if kind == "URL":
         rest = value.split("://", 1)[-1]
         return url_host(value) + rest[len(re.match(r"[^/?#]*", rest).group()) :].rstrip("/")
+    if kind == "EMAIL":
+        value = re.sub(_DOT, ".", re.sub(_AT, "@", value, flags=re.IGNORECASE), flags=re.IGNORECASE)
     return " ".join(value.casefold().split())
 
 

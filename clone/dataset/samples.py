@@ -70,9 +70,12 @@ def context_of(conversation: Conversation, me: str, contacts: dict[str, str]) ->
 
 def _user_text(turns: list[Turn], group: bool) -> str:
     # In a group the reply depends on who said what, so each line carries its speaker's name.
-    if group:
-        return "\n".join(f"{t.speaker}: {text}" for t in turns for text in t.texts)
-    return "\n".join(t.text for t in turns)
+    lines = []
+    for turn in turns:
+        if turn.quote:
+            lines.append(turn.quote)
+        lines += [f"{turn.speaker}: {text}" for text in turn.texts] if group else [turn.text]
+    return "\n".join(lines)
 
 
 def to_messages(
@@ -86,9 +89,12 @@ def to_messages(
         if not turn.is_me:
             pending.append(turn)
             continue
-        if pending:
-            rows.append({"role": "user", "content": _user_text(pending, group)})
-            pending = []
+        context = [_user_text(pending, group)] if pending else []
+        if turn.quote:  # the person replied to an older message: show it just before the reply
+            context.append(turn.quote)
+        if context:
+            rows.append({"role": "user", "content": "\n".join(context)})
+        pending = []
         rows.append({"role": "assistant", "content": turn.text})
     return rows
 
