@@ -14,6 +14,7 @@ from clone.errors import CloneError
 from clone.models import DEFAULT_MODEL
 
 DEFAULT_RECIPE = "smollm2-135m-cpu"
+SCHEDULERS = ("linear", "cosine", "constant", "constant_with_warmup", "cosine_with_restarts", "polynomial")
 
 
 @dataclass
@@ -45,6 +46,22 @@ class Recipe:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def problems(self) -> list[str]:
+        """What is wrong with the values (types are checked on load); empty when the recipe is sound."""
+        checks = [
+            (bool(self.model.strip()), "model is empty"),
+            (self.max_length >= 32, "max_length must be at least 32"),
+            (self.epochs > 0 or self.max_steps > 0, "epochs or max_steps must be positive"),
+            (self.batch_size >= 1 and self.grad_accum >= 1, "batch_size and grad_accum must be at least 1"),
+            (0 < self.learning_rate < 0.01, "learning_rate must be in (0, 0.01)"),
+            (self.warmup >= 0, "warmup must not be negative"),
+            (self.lora_r >= 1 and self.lora_alpha > 0, "lora_r and lora_alpha must be positive"),
+            (0 <= self.lora_dropout < 1, "lora_dropout must be in [0, 1)"),
+            (self.lr_scheduler in SCHEDULERS, f"lr_scheduler must be one of {', '.join(SCHEDULERS)}"),
+            (not (self.qlora and self.model.startswith("bundled:")), "qlora needs a full-precision base model"),
+        ]
+        return [message for ok, message in checks if not ok]
 
 
 def pipelines_dir() -> Path:
