@@ -16,6 +16,7 @@ from clone.errors import CloneError
 from clone.importers import ImportResult, load
 from clone.messages import Kind, Message, Skipped, Source
 from clone.recipes import Recipe, load_recipe
+from clone.report import inspect
 from clone.train import train
 from clone.workspace import Workspace
 
@@ -32,6 +33,7 @@ __all__ = [
     "Source",
     "Workspace",
     "build_dataset",
+    "inspect",
     "load",
     "load_recipe",
     "train",

@@ -138,18 +138,21 @@ def train(
         str, typer.Option(help="Recipe name in pipelines/ (see `clone recipes`) or a YAML path.")
     ] = "smollm2-135m-cpu",
     set_: Annotated[list[str], typer.Option("--set", help="Override a recipe key: --set epochs=1")] = [],  # noqa: B006
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the interrupted run from its last checkpoint (save_steps).")
+    ] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Fine-tune a LoRA clone on the workspace dataset (loss on your turns only).
 
-    Example: clone train --recipe smollm2-135m-cpu --set epochs=1
+    Example: clone train --recipe smollm2-135m-cpu --set epochs=1 --set save_steps=50
     """
     from clone.recipes import load_recipe
     from clone.train import train as train_clone
 
-    chosen = load_recipe(recipe, set_)
-    out.print(f"training [bold]{chosen.model}[/] with recipe {recipe} ...")
-    run = train_clone(Workspace(workspace), chosen)
+    chosen = None if resume else load_recipe(recipe, set_)
+    out.print("resuming the last run ..." if resume else f"training [bold]{chosen.model}[/] with recipe {recipe} ...")
+    run = train_clone(Workspace(workspace), chosen, resume=resume)
     before, after = run["heldout_loss_before"], run["heldout_loss_after"]
     if before is not None:
         out.print(f"held-out loss on your replies: before {before:.3f} -> after {after:.3f}")
@@ -207,15 +210,53 @@ def _stream(clone, message: str, label: str = "") -> None:
 
 
 @app.command()
-def recipes() -> None:
-    """List the training recipes in pipelines/."""
+def inspect(
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML report here (default: WORKSPACE/report.html).")
+    ] = None,
+    no_html: Annotated[bool, typer.Option("--no-html", help="Only print the tables.")] = False,
+) -> None:
+    """Report what the workspace holds: people, months, reply lengths, emoji, phrases, redactions, samples.
+
+    Prints tables and writes one self-contained HTML file with charts (no scripts, nothing fetched).
+
+    Example: clone inspect --html maya.html
+    """
+    from clone.report import collect, print_report, write_html
+
+    ws = Workspace(workspace)
+    with err.status("reading the workspace..."):
+        report = collect(ws)
+    print_report(report, out)
+    if not no_html:
+        path = write_html(report, html or ws.root / "report.html")
+        out.print(f"HTML report: {path}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def recipes(
+    check: Annotated[bool, typer.Option("--check", help="Validate every recipe; exit 2 if one is wrong.")] = False,
+) -> None:
+    """List the training recipes in pipelines/ (use one with `clone train --recipe NAME`)."""
     from clone.recipes import available, load_recipe
 
-    table = Table("recipe", "model", "description")
+    table = Table("recipe", "model", "qlora", "description")
+    failures = []
     for name in available():
-        recipe = load_recipe(name)
-        table.add_row(name, recipe.model, recipe.description)
+        try:
+            recipe = load_recipe(name)
+            problems = recipe.problems()
+        except CloneError as error:
+            failures.append(f"{name}: {error}")
+            continue
+        failures += [f"{name}: {p}" for p in problems]
+        table.add_row(name, recipe.model, "yes" if recipe.qlora else "", recipe.description)
     out.print(table)
+    if check and failures:
+        raise CloneError("; ".join(failures))
+    if check:
+        out.print(f"all {len(available())} recipes are valid")
 
 
 def main() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -13,6 +16,7 @@ from rich.progress import (
 )
 
 console = Console(stderr=True)
+STEP_DELAY = float(os.environ.get("CLONE_TEST_STEP_DELAY", "0"))  # tests slow steps down to kill a run mid-way
 
 
 def bar(description: str = "") -> Progress:
@@ -45,6 +49,8 @@ def training_callback():
             self.task = self.progress.add_task("training", total=state.max_steps, status="")
 
         def on_step_end(self, args, state, control, **kwargs):
+            if STEP_DELAY:
+                time.sleep(STEP_DELAY)
             if self.progress is not None:
                 self.progress.update(self.task, completed=state.global_step)
 

@@ -37,6 +37,8 @@ class Recipe:
     weight_decay: float = 0.0
     seed: int = 42
     logging_steps: int = 5
+    save_steps: int = 0  # write a resumable checkpoint every N steps (0: none); `clone train --resume`
+    save_total_limit: int = 2  # checkpoints kept on disk
     # LoRA
     lora_r: int = 16
     lora_alpha: int = 32

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from clone import models
 from clone.dataset import load_dataset_dict
 from clone.errors import CloneError
 from clone.progress import quiet_libraries
-from clone.recipes import Recipe, load_recipe
+from clone.recipes import Recipe, from_dict, load_recipe
 from clone.workspace import Workspace, atomic_dir, write_json_atomic
 
 
@@ -73,7 +74,9 @@ def sft_config(recipe: Recipe, output_dir: Path):
         bf16=gpu and torch.cuda.is_bf16_supported(),
         activation_checkpointing=False,
         gradient_checkpointing=False,
-        save_strategy="no",
+        save_strategy="steps" if recipe.save_steps > 0 else "no",
+        save_steps=recipe.save_steps or 500,
+        save_total_limit=recipe.save_total_limit,
         report_to="none",
         disable_tqdm=True,  # progress is drawn by RichProgressCallback
     )
@@ -83,16 +86,29 @@ def train(
     workspace: Workspace = Workspace(),
     recipe: Recipe | str | None = None,
     *,
+    resume: bool = False,
     show_progress: bool = True,
 ) -> dict[str, Any]:
-    """Fine-tune the recipe's base model on the workspace dataset; saves the clone in the workspace."""
+    """Fine-tune the recipe's base model on the workspace dataset; saves the clone in the workspace.
+
+    With ``resume``, training continues from the newest checkpoint in the workspace (written every
+    ``recipe.save_steps`` steps) with the same data order, as if it had never stopped."""
     quiet_libraries()
     from transformers import AutoTokenizer, PrinterCallback
     from trl import SFTTrainer
 
     from clone.progress import training_callback
 
-    recipe = load_recipe(recipe) if isinstance(recipe, str) or recipe is None else recipe
+    checkpoint = latest_checkpoint(workspace) if resume else None
+    if resume:
+        if checkpoint is None:
+            raise CloneError(f"{workspace.checkpoints}: no checkpoint to resume from (set save_steps in the recipe)")
+        recipe = from_dict(json.loads((workspace.checkpoints / "recipe.json").read_text()))  # the same run goes on
+    else:
+        recipe = load_recipe(recipe) if isinstance(recipe, str) or recipe is None else recipe
+        shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # never pick up another run's checkpoints
+        if recipe.save_steps > 0:
+            write_json_atomic(workspace.checkpoints / "recipe.json", recipe.to_dict())
     data = load_dataset_dict(workspace)
     manifest = workspace.read_manifest()
     model_path = models.resolve(recipe.model)
@@ -113,7 +129,7 @@ def train(
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; our callback reports instead
     started = time.time()
     loss_before = trainer.evaluate()["eval_loss"] if eval_set else None
-    trainer.train()
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     loss_after = trainer.evaluate()["eval_loss"] if eval_set else None
     run = {
         "base_model": recipe.model,
@@ -131,6 +147,12 @@ def train(
         tokenizer.save_pretrained(tmp / "tokenizer")
         write_json_atomic(tmp / "run.json", run)
     return run
+
+
+def latest_checkpoint(workspace: Workspace) -> Path | None:
+    """The newest complete checkpoint: a run killed while saving leaves one without its trainer state."""
+    complete = [p for p in workspace.checkpoints.glob("checkpoint-*") if (p / "trainer_state.json").exists()]
+    return max(complete, key=lambda p: int(p.name.split("-")[-1]), default=None)
 
 
 def read_run(workspace: Workspace = Workspace()) -> dict[str, Any]:

@@ -120,9 +120,9 @@ def test_talk_builds_the_same_system_prompt_as_training(tmp_path):
     build_dataset(_history(), ["Maya"], workspace, DatasetOptions(test_fraction=0.2))
     sample = load_dataset_dict(workspace)["test"][0]
     trained = sample["messages"][0]["content"]
-    assert (
-        trained
-        == "You are Maya, chatting with Sam (friend) on WhatsApp. It is Thursday evening, 11 September 2025. Reply as Maya would."
+    assert trained == (
+        "You are Maya, chatting with Sam (friend) on WhatsApp. It is Thursday evening, 11 September 2025."
+        " Reply as Maya would."
     )
 
     talk = Clone.__new__(Clone)  # the prompt logic only; loading a model is covered above

@@ -22,9 +22,10 @@ spans already found masked out, so spans never overlap and a phone number inside
 
 Placeholders are ``<KIND_n>``, numbered per kind in order of first appearance, except URLs, which keep their
 host: ``https://www.example.com/private/123?token=x`` -> ``<URL_1:example.com>`` (host lowercased, without
-``www.``, port or credentials). A ``Redactor`` keeps the entity -> placeholder map, so one entity gets the
-same placeholder across a whole dataset. Only the detected spans change; every other character (whitespace,
-emoji, bidi marks, case) is kept as it was. Digits are ASCII only (full-width or Devanagari digits are not read).
+``www.``, port or credentials; an IP address is not kept: ``<URL_2>``). A ``Redactor`` keeps the entity ->
+placeholder map, so one entity gets the same placeholder across a whole dataset. Only the detected spans
+change; every other character (whitespace, emoji, bidi marks, case) is kept as it was. Digits are ASCII only
+(full-width or Devanagari digits are not read).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def _find_urls(text: str) -> list[tuple[int, int]]:
     found = []
     for m in _URL_RE.finditer(text):
         url = _trim_url(m.group())
-        if "." in url or "://" in url:
+        if url_host(url):
             found.append((m.start(), m.start() + len(url)))
     return found
 
@@ -105,8 +106,17 @@ def url_host(url: str) -> str:
     """The host a URL placeholder keeps: lowercased, without scheme, credentials, port and ``www.``."""
     rest = url.split("://", 1)[-1]
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
-    host = host.split(":", 1)[0].lower()
+    host = host.split(":", 1)[0].lower() if not host.startswith("[") else host
     return host.removeprefix("www.")
+
+
+_IP_HOST = re.compile(r"\[.*\]|[0-9]+(?:\.[0-9]+){3}")
+
+
+def _url_placeholder(n: int, url: str) -> str:
+    """``<URL_n:host>``; an IP address is no domain and may point at someone's home, so it is not kept."""
+    host = url_host(url)
+    return f"<URL_{n}>" if _IP_HOST.fullmatch(host) else f"<URL_{n}:{host}>"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -200,7 +210,10 @@ def _find_ibans(text: str) -> list[tuple[int, int]]:
 # Card
 
 # Not after "DE89 ": the digits of an IBAN that failed its own check are no card either.
-_CARD_RE = re.compile(r"(?<![A-Za-z0-9_+])(?<![0-9][.,])(?<![A-Za-z]{2}[0-9]{2}[ \u00a0])[2-6][0-9]{3}(?:[ \u00a0-]?[0-9]){9,15}(?![0-9])")
+_CARD_RE = re.compile(
+    r"(?<![A-Za-z0-9_+])(?<![0-9][.,])(?<![A-Za-z]{2}[0-9]{2}[ \u00a0])"
+    r"[2-6][0-9]{3}(?:[ \u00a0-]?[0-9]){9,15}(?![0-9])"
+)
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -255,7 +268,7 @@ def _find_cards(text: str) -> list[tuple[int, int]]:
 # Phone
 
 _SEP = r"(?:[ \u00a0\u202f]?[\-./\u2010\u2011][ \u00a0\u202f]?|[ \u00a0\u202f])"
-_TOKEN = r"\(?[0-9]+\)?[0-9]*"
+_TOKEN = r"(?:\([0-9]+\)[0-9]*|[0-9]+\)?)"  # "555", "(555)", "(0)20"; unambiguous, so no backtracking blow-up
 _WIDE_SEP = re.compile(r"[ \u00a0\u202f][/\-][ \u00a0\u202f]")
 _PHONE_RE = re.compile(rf"(?<![A-Za-z0-9_+])(?<![0-9][.,/-])\+?{_TOKEN}(?:{_SEP}{_TOKEN})*(?![A-Za-z0-9])")
 # Dates read as digit runs would pass the trunk-prefix rule ("03.12.2025 10"), so they are masked first.
@@ -304,7 +317,7 @@ def _shape_ok(run: str, digits: str, lens: list[int]) -> bool:
     """National shapes unambiguous enough to need no cue word."""
     first = digits[0]
     if "(" in run:  # (555) 123-4567, (11) 91234-5678, 8 (912) 345-67-89
-        return 10 <= len(digits) <= 12
+        return 10 <= len(digits) <= 12 and run.count("(") == 1
     if first == "0":  # trunk prefix: UK, DE, FR, IN, JP, NL, ...
         if len(lens) == 1:
             return 10 <= len(digits) <= 11
@@ -317,7 +330,7 @@ def _shape_ok(run: str, digits: str, lens: list[int]) -> bool:
         return first != "0"
     if lens == [5, 5]:  # Indian mobiles 98765 43210
         return first in "6789"
-    if lens == [3, 3, 3] and "." not in run or lens == [3, 2, 2, 2]:  # Spanish / Portuguese
+    if (lens == [3, 3, 3] and "." not in run) or lens == [3, 2, 2, 2]:  # Spanish / Portuguese
         return first in "6789" or (first == "2" and lens == [3, 3, 3])
     if lens == [2, 3, 2, 2]:  # Spanish landlines 91 123 45 67
         return first in "89"
@@ -345,8 +358,13 @@ def _phone_ok(text: str, s: int, e: int) -> bool:
 
 def _phone_in(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The phone number in the digit run text[s:e]: the whole run, else its longest valid head
-    ("07700 900123 5 minutes")."""
-    ends = [g.end() for g in _DIGITS.finditer(text, s, e)]
+    ("07700 900123 5 minutes"). Heads past 17 digits (15 + a "00" exit code) are not tried."""
+    ends, count = [], 0
+    for g in _DIGITS.finditer(text, s, e):
+        count += g.end() - g.start()
+        if count > 17:
+            break
+        ends.append(g.end())
     for end in reversed(ends):
         a, b = _trim_parens(text, s, end + (text[end : end + 1] == ")"))
         if a < b and _phone_ok(text, a, b):
@@ -415,35 +433,45 @@ def _find_addresses(text: str) -> list[tuple[int, int]]:
 # Names
 
 
+_WORD = re.compile(r"\w+")
+
+
 @dataclass(frozen=True)
 class _Names:
     pattern: re.Pattern[str] | None
-    owner: dict[str, str]  # casefolded variant ("sam", "sam okafor") -> the full name it stands for
+    owner: dict[str, str]  # lowercased variant ("sam", "sam okafor") -> the full name it stands for
+    first_words: frozenset[str]  # each variant's first word: a text without any of them needs no regex
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        return [(m.start(), m.end()) for m in self.pattern.finditer(text)] if self.pattern else []
+        if self.pattern is None or self.first_words.isdisjoint(_WORD.findall(text.lower())):
+            return []  # a set lookup is far cheaper than an alternation over hundreds of names
+        return [(m.start(), m.end()) for m in self.pattern.finditer(text)]
 
     def key(self, found: str) -> str:
-        return self.owner.get(" ".join(found.casefold().split()), found.casefold())
+        variant = " ".join(found.lower().split())
+        return self.owner.get(variant, variant)
 
 
 @lru_cache(maxsize=64)
 def _names(names: tuple[str, ...]) -> _Names:
-    """One alternation over every full name and first name, longest first so "Sam Okafor" beats "Sam"."""
+    """One alternation over every full name and first name, longest first so "Sam Okafor" beats "Sam".
+    Names without a letter (a sender shown as "+44 7700 900123") are left to the other detectors."""
     owner: dict[str, str] = {}
     for full in names:
-        words = full.split()
+        canonical = " ".join(full.split()).lower()
+        words = [w for w in canonical.split() if any(c.isalpha() for c in w)]
         if not words:
             continue
-        canonical = " ".join(words).casefold()
         owner.setdefault(canonical, canonical)
+        owner.setdefault(" ".join(words), canonical)  # "~ Sam Okafor", "Mom ❤️" as written without decoration
         if len(words) > 1 and len(words[0]) > 1:
-            owner.setdefault(words[0].casefold(), canonical)  # a shared first name goes to the first given
+            owner.setdefault(words[0], canonical)  # a shared first name goes to the first full name given
     if not owner:
-        return _Names(None, {})
+        return _Names(None, {}, frozenset())
     variants = sorted(owner, key=len, reverse=True)
     alternation = "|".join(r"\s+".join(map(re.escape, v.split())) for v in variants)
-    return _Names(re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE), owner)
+    pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+    return _Names(pattern, owner, frozenset(_WORD.findall(v)[0] for v in variants))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -501,7 +529,8 @@ def find_spans(text: str, kinds: Iterable[str] = KINDS, names: Iterable[str] = (
 
 
 def _entity_key(kind: str, value: str) -> str:
-    """What makes two mentions the same entity: case for emails/IBANs, layout for numbers, spelling of URLs."""
+    """What makes two mentions one entity: phones/cards by digits, IBANs upper-case without spaces, URLs by
+    host (no scheme, ``www.`` or case) and path, emails and addresses lowercased with ``(at)`` read as ``@``."""
     if kind in ("PHONE", "CARD"):
         return "".join(c for c in value if c.isdigit())
     if kind == "IBAN":
@@ -538,7 +567,7 @@ class Redactor:
         if key not in self._placeholders:
             self._entities[kind] += 1
             n = self._entities[kind]
-            self._placeholders[key] = f"<URL_{n}:{url_host(value)}>" if kind == "URL" else f"<{kind}_{n}>"
+            self._placeholders[key] = _url_placeholder(n, value) if kind == "URL" else f"<{kind}_{n}>"
         return self._placeholders[key]
 
     def redact(self, text: str) -> str:
@@ -596,7 +625,9 @@ def spans_match(gold: Span, found: Span) -> bool:
     return inter > 0 and inter / union >= URL_MIN_IOU
 
 
-def evaluate(examples: Iterable[tuple[str, list[Span], Iterable[str]]], kinds: Iterable[str] = KINDS) -> dict:
+def evaluate(
+    examples: Iterable[tuple[str, list[Span], Iterable[str]]], kinds: Iterable[str] = KINDS
+) -> dict[str, Score]:
     """Per-kind scores of ``find_spans`` over (text, labelled spans, names) examples; one-to-one matching."""
     scores = {kind: Score() for kind in KINDS}
     for text, gold, names in examples:
