@@ -141,6 +141,13 @@ def train(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue the interrupted run from its last checkpoint (save_steps).")
     ] = False,
+    launch: Annotated[
+        int,
+        typer.Option(
+            help="Train in N processes on this machine (one per GPU; DDP). Several machines, FSDP or "
+            "DeepSpeed: `accelerate launch -m clone train ...` with your accelerate config."
+        ),
+    ] = 0,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Fine-tune a LoRA clone on the workspace dataset (loss on your turns only).
@@ -148,11 +155,22 @@ def train(
     Example: clone train --recipe smollm2-135m-cpu --set epochs=1 --set save_steps=50
     """
     from clone.recipes import load_recipe
+    from clone.train import is_main_process
+    from clone.train import launch as launch_processes
     from clone.train import train as train_clone
 
+    if launch > 0:
+        args = ["--recipe", recipe, *(f"--set={item}" for item in set_), "--workspace", str(workspace)]
+        launch_processes(launch, [*args, "--resume"] if resume else args)
+        return
     chosen = None if resume else load_recipe(recipe, set_)
-    out.print("resuming the last run ..." if resume else f"training [bold]{chosen.model}[/] with recipe {recipe} ...")
+    if is_main_process():
+        out.print(
+            "resuming the last run ..." if resume else f"training [bold]{chosen.model}[/] with recipe {recipe} ..."
+        )
     run = train_clone(Workspace(workspace), chosen, resume=resume)
+    if not is_main_process():
+        return
     before, after = run["heldout_loss_before"], run["heldout_loss_after"]
     if before is not None:
         out.print(f"held-out loss on your replies: before {before:.3f} -> after {after:.3f}")

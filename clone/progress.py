@@ -44,6 +44,8 @@ def training_callback():
             self.task = None
 
         def on_train_begin(self, args, state, control, **kwargs):
+            if not state.is_world_process_zero:
+                return  # in a distributed run one process reports for all
             self.progress = bar()
             self.progress.start()
             self.task = self.progress.add_task("training", total=state.max_steps, status="")
@@ -55,7 +57,7 @@ def training_callback():
                 self.progress.update(self.task, completed=state.global_step)
 
         def on_log(self, args, state, control, logs=None, **kwargs):
-            if not logs or "loss" not in logs:
+            if not logs or "loss" not in logs or not state.is_world_process_zero:
                 return
             if self.progress is not None:
                 self.progress.update(self.task, status=f"loss {logs['loss']:.3f}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -106,8 +107,9 @@ def train(
         recipe = from_dict(json.loads((workspace.checkpoints / "recipe.json").read_text()))  # the same run goes on
     else:
         recipe = load_recipe(recipe) if isinstance(recipe, str) or recipe is None else recipe
-        shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # never pick up another run's checkpoints
-        if recipe.save_steps > 0:
+        if is_main_process():
+            shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # never pick up another run's checkpoints
+        if recipe.save_steps > 0 and is_main_process():
             write_json_atomic(workspace.checkpoints / "recipe.json", recipe.to_dict())
     data = load_dataset_dict(workspace)
     manifest = workspace.read_manifest()
@@ -140,13 +142,28 @@ def train(
         "heldout_loss_before": loss_before,
         "heldout_loss_after": loss_after,
         "seconds": round(time.time() - started, 1),
+        "world_size": trainer.args.world_size,  # processes that trained together (DDP through torchrun)
         "log_history": trainer.state.log_history,
     }
+    if not trainer.is_world_process_zero():
+        return run  # one process writes the clone; the others only helped train it
     with atomic_dir(workspace.model) as tmp:
         trainer.model.save_pretrained(tmp / "adapter")
         tokenizer.save_pretrained(tmp / "tokenizer")
         write_json_atomic(tmp / "run.json", run)
     return run
+
+
+def is_main_process() -> bool:
+    """True in a plain run, and in the first process of a distributed one (torchrun / accelerate set RANK)."""
+    return os.environ.get("RANK", "0") == "0"
+
+
+def launch(processes: int, args: list[str]) -> None:
+    """Run `clone train ARGS` in ``processes`` processes on this machine (DDP: gloo on CPU, NCCL on GPUs)."""
+    from torch.distributed.run import main as torchrun
+
+    torchrun([f"--nproc_per_node={processes}", "-m", "clone", "train", *args])
 
 
 def latest_checkpoint(workspace: Workspace) -> Path | None:
