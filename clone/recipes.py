@@ -39,6 +39,9 @@ class Recipe:
     logging_steps: int = 5
     save_steps: int = 0  # write a resumable checkpoint every N steps (0: none); `clone train --resume`
     save_total_limit: int = 2  # checkpoints kept on disk
+    eval_steps: int = 0  # held-out loss every N steps during training (0: only before and after)
+    early_stopping_patience: int = 0  # stop after N evaluations without improvement, keep the best (needs eval_steps)
+    activation_checkpointing: bool = False  # trade ~20% speed for memory: worth it on a GPU near its limit only
     # LoRA
     lora_r: int = 16
     lora_alpha: int = 32
@@ -62,6 +65,7 @@ class Recipe:
             (0 <= self.lora_dropout < 1, "lora_dropout must be in [0, 1)"),
             (self.lr_scheduler in SCHEDULERS, f"lr_scheduler must be one of {', '.join(SCHEDULERS)}"),
             (not (self.qlora and self.model.startswith("bundled:")), "qlora needs a full-precision base model"),
+            (not self.early_stopping_patience or self.eval_steps > 0, "early_stopping_patience needs eval_steps"),
         ]
         return [message for ok, message in checks if not ok]
 

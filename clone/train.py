@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -49,11 +50,19 @@ def load_base_model(path: str, recipe: Recipe):
     return AutoModelForCausalLM.from_pretrained(path, **kwargs)
 
 
+def installed_trackers() -> list[str]:
+    """Log to tensorboard / trackio when the user has them; nothing is sent anywhere otherwise."""
+    return [name for name in ("tensorboard", "trackio") if importlib.util.find_spec(name) is not None]
+
+
 def sft_config(recipe: Recipe, output_dir: Path):
     import torch
     from trl import SFTConfig
 
     gpu = torch.cuda.is_available()
+    evaluating = recipe.eval_steps > 0
+    # Early stopping keeps the best evaluation's weights, so a checkpoint is saved at every evaluation.
+    save_steps = recipe.eval_steps if recipe.early_stopping_patience else recipe.save_steps
     return SFTConfig(
         output_dir=str(output_dir),
         assistant_only_loss=True,  # loss on the person's turns only
@@ -73,12 +82,17 @@ def sft_config(recipe: Recipe, output_dir: Path):
         # trl's defaults (bf16, checkpointing) stop on a CPU; fp32 without checkpointing is fastest there.
         use_cpu=not gpu,
         bf16=gpu and torch.cuda.is_bf16_supported(),
-        activation_checkpointing=False,
-        gradient_checkpointing=False,
-        save_strategy="steps" if recipe.save_steps > 0 else "no",
-        save_steps=recipe.save_steps or 500,
+        activation_checkpointing=recipe.activation_checkpointing,
+        gradient_checkpointing=recipe.activation_checkpointing,
+        eval_strategy="steps" if evaluating else "no",
+        eval_steps=recipe.eval_steps or None,
+        save_strategy="steps" if save_steps > 0 else "no",
+        save_steps=save_steps or 500,
         save_total_limit=recipe.save_total_limit,
-        report_to="none",
+        load_best_model_at_end=recipe.early_stopping_patience > 0,
+        metric_for_best_model="eval_loss",
+        greater_is_better=False,
+        report_to=installed_trackers(),
         disable_tqdm=True,  # progress is drawn by RichProgressCallback
     )
 
@@ -97,8 +111,6 @@ def train(
     quiet_libraries()
     from transformers import AutoTokenizer, PrinterCallback
     from trl import SFTTrainer
-
-    from clone.progress import training_callback
 
     checkpoint = latest_checkpoint(workspace) if resume else None
     if resume:
@@ -126,7 +138,7 @@ def train(
         eval_dataset=eval_set,
         processing_class=tokenizer,
         peft_config=lora_config(recipe),
-        callbacks=[training_callback()] if show_progress else [],
+        callbacks=callbacks(recipe, show_progress),
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; our callback reports instead
     started = time.time()
@@ -151,7 +163,40 @@ def train(
         trainer.model.save_pretrained(tmp / "adapter")
         tokenizer.save_pretrained(tmp / "tokenizer")
         write_json_atomic(tmp / "run.json", run)
+        plot_losses(trainer.state.log_history, tmp / "loss.png")
     return run
+
+
+def callbacks(recipe: Recipe, show_progress: bool) -> list:
+    from transformers import EarlyStoppingCallback
+
+    from clone.progress import training_callback
+
+    chosen = [training_callback()] if show_progress else []
+    if recipe.early_stopping_patience:
+        chosen.append(EarlyStoppingCallback(early_stopping_patience=recipe.early_stopping_patience))
+    return chosen
+
+
+def plot_losses(log_history: list[dict[str, Any]], path: Path) -> None:
+    """The loss curve: training loss per logging step, held-out loss per evaluation."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no window
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(7, 4), dpi=100)
+    for key, label in (("loss", "training loss"), ("eval_loss", "held-out loss (your replies)")):
+        points = [(row["step"], row[key]) for row in log_history if key in row]
+        if points:
+            axes.plot(*zip(*points, strict=True), marker="o" if key == "eval_loss" else None, label=label)
+    axes.set_xlabel("step")
+    axes.set_ylabel("loss")
+    axes.legend()
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
 
 
 def is_main_process() -> bool:

@@ -102,6 +102,7 @@ def test_train_and_talk_end_to_end_on_a_tiny_model(tiny_model, tmp_path):
     run = train(workspace, recipe, show_progress=False)
     assert run["heldout_loss_after"] < run["heldout_loss_before"]
     assert (workspace.model / "adapter" / "adapter_config.json").exists()
+    assert (workspace.model / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "{% generation %}" in (workspace.model / "tokenizer" / "chat_template.jinja").read_text()
 
     maya = Clone(workspace, partner="Sam", settings=GenerationSettings(max_new_tokens=8, seed=0))
@@ -130,6 +131,29 @@ def test_talk_builds_the_same_system_prompt_as_training(tmp_path):
     talk.relationship, talk.when = None, datetime.fromisoformat(sample["start"])
     assert talk.prompt([])[0]["content"] == trained
     assert system_prompt(Context("Maya", "Sam", "friend", when=talk.when)) == trained
+
+
+def test_evaluation_during_training_and_early_stopping(tiny_model, tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    build_dataset(_history(), ["Maya"], workspace, DatasetOptions(test_fraction=0.2))
+    # A learning rate this high makes the held-out loss stall and climb: early stopping must end the run.
+    recipe = Recipe(
+        model=str(tiny_model),
+        max_steps=40,
+        batch_size=2,
+        learning_rate=0.3,
+        max_length=128,
+        eval_steps=2,
+        early_stopping_patience=2,
+        lr_scheduler="constant",
+        warmup=0,
+    )
+    run = train(workspace, recipe, show_progress=False)
+    evals = [row for row in run["log_history"] if "eval_loss" in row and "step" in row]
+    assert len(evals) >= 3 and evals[0]["step"] == 2 and evals[1]["step"] == 4
+    assert evals[-1]["step"] < 40  # stopped early
+    best = min(row["eval_loss"] for row in evals)
+    assert run["heldout_loss_after"] == pytest.approx(best, abs=1e-4)  # the best weights are the ones kept
 
 
 def test_qlora_without_cuda_is_a_clear_error(tiny_model):
