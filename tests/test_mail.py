@@ -42,13 +42,37 @@ COMMON = (
 # crisp test.js cases whose first fragment is the shared paragraph (all languages and client styles)
 CRISP_COMMON = [
     *(f"email_{n}" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 22, 23, 24, 25, 26)),
-    *(f"email_{n}" for n in (
-        "portuguese", "german", "german_2", "german_3", "german_outlook", "norwegian_gmail", "finnish",
-        "italian", "russian", "outlook_split_line_from", "gmail_split_line_from", "ios_outlook_fr",
-        "ios_outlook", "msn", "fr_multiline", "french_2", "en_multiline_2", "original_message",
-        "original_message_2", "danish_dash_separator", "french_dash_separator", "tricky_5_mixed_languages",
-        "tricky_10_special_chars_in_name", "tricky_12_no_space_after_header", "tricky_14_long_quote_header",
-        "tricky_15_original_message_variations")),
+    *(
+        f"email_{n}"
+        for n in (
+            "portuguese",
+            "german",
+            "german_2",
+            "german_3",
+            "german_outlook",
+            "norwegian_gmail",
+            "finnish",
+            "italian",
+            "russian",
+            "outlook_split_line_from",
+            "gmail_split_line_from",
+            "ios_outlook_fr",
+            "ios_outlook",
+            "msn",
+            "fr_multiline",
+            "french_2",
+            "en_multiline_2",
+            "original_message",
+            "original_message_2",
+            "danish_dash_separator",
+            "french_dash_separator",
+            "tricky_5_mixed_languages",
+            "tricky_10_special_chars_in_name",
+            "tricky_12_no_space_after_header",
+            "tricky_14_long_quote_header",
+            "tricky_15_original_message_variations",
+        )
+    ),
 ]
 RIAK = "What is the best way to clear a Riak bucket of all key, values after\nrunning a test?"
 # Other crisp/zapier fixtures: the whole expected reply (quotes, forwarded mail and signatures removed;
@@ -66,13 +90,12 @@ EXPECTED = {
     "crisp/email_iphone": "Here is another email",
     "crisp/email_multi_word_sent_from_my_mobile_device": "Here is another email",
     "crisp/email_sent_from": "Hi it can happen to any texts you type, as long as you type in between "
-                             "words or paragraphs.",
+    "words or paragraphs.",
     "crisp/email_sent_from_my_not_signature": "Here is another email\n\nSent from my desk, is much "
-                                              "easier then my mobile phone.",
+    "easier then my mobile phone.",
     "crisp/email_custom_quote_header": "Thank you!",
     "crisp/email_customer_quote_header_2": "Thank you very much.",
-    "crisp/email_customer_quote_header_3": "bonjour,\nje n'ai pas eu de retour sur ma précision..\n"
-                                           "merci d'avance",
+    "crisp/email_customer_quote_header_3": "bonjour,\nje n'ai pas eu de retour sur ma précision..\nmerci d'avance",
     "crisp/email_emoji": "🎉",
     "crisp/email_thread": "This is new email reply in thread from bellow.",
     "crisp/email_unquoted_reply": "This is my reply.",
@@ -82,11 +105,11 @@ EXPECTED = {
     "crisp/email_tricky_16_unicode_signatures": "Thanks for the update!\n\nCheers 🎉\nSarah",
     "crisp/email_tricky_17_forward_header": "See the forwarded message below.",
     "crisp/email_tricky_18_inline_reply": "I think option A is great.\n\nOption B has some drawbacks.\n\n"
-                                          "Option C is not suitable for our use case.",
+    "Option C is not suitable for our use case.",
     "crisp/email_tricky_19_quote_without_header": "I wanted to respond to your points:\n\nMy response "
-                                                  "to the quoted text above.\n\nAnd my final thoughts.",
+    "to the quoted text above.\n\nAnd my final thoughts.",
     "crisp/email_tricky_20_html_entities": "The data should be &gt; 100 and &lt; 200.\n\n"
-                                           "We need to ensure that &amp; symbols are handled correctly.",
+    "We need to ensure that &amp; symbols are handled correctly.",
     "zapier/correct_sig": "this is an email with a correct -- signature.",
     "zapier/email_1_1": f"Hi folks\n\n{RIAK}\nI am currently using the Java HTTP API.\n\n-Abhishek Kona",
     "zapier/email_1_3": "Oh thanks.\n\nHaving the function would be great.\n\n-Abhishek Kona",
@@ -103,19 +126,28 @@ EXPECTED = {
     "zapier/email_gmail": "This is a test for inbox replying to a github message.",
     "zapier/email_headers_no_delimiter": "And another reply!",
     "zapier/email_bullets": "test 2 this should list second\n\nand have spaces\n\n"
-                            "and retain this formatting\n\n   - how about bullets\n   - and another",
+    "and retain this formatting\n\n   - how about bullets\n   - and another",
     "zapier/pathological": "I think you're onto something. I will try to fix the problem as soon as I\n"
-                           "get back to a computer.",
+    "get back to a computer.",
 }
 # Fixtures that are all the author's own text: nothing may be cut.
 UNTOUCHED = [
-    "crisp/email_5", "crisp/email_not_a_signature", "crisp/email_not_a_signature_2",
-    "crisp/email_tricky_1_on_false_positive", "crisp/email_tricky_2_url_with_wrote",
-    "crisp/email_tricky_3_code_block", "crisp/email_tricky_4_from_in_body",
-    "crisp/email_tricky_6_regards_in_sentence", "crisp/email_tricky_7_multiple_dashes",
-    "crisp/email_tricky_8_sent_from_in_content", "crisp/email_tricky_13_timestamp_variations",
-    "crisp/email_with_date_headers", "crisp/email_with_from_headers", "zapier/email_1_5",
-    "zapier/email_sig_delimiter_in_middle_of_line", "zapier/email_sent_from_my_not_signature",
+    "crisp/email_5",
+    "crisp/email_not_a_signature",
+    "crisp/email_not_a_signature_2",
+    "crisp/email_tricky_1_on_false_positive",
+    "crisp/email_tricky_2_url_with_wrote",
+    "crisp/email_tricky_3_code_block",
+    "crisp/email_tricky_4_from_in_body",
+    "crisp/email_tricky_6_regards_in_sentence",
+    "crisp/email_tricky_7_multiple_dashes",
+    "crisp/email_tricky_8_sent_from_in_content",
+    "crisp/email_tricky_13_timestamp_variations",
+    "crisp/email_with_date_headers",
+    "crisp/email_with_from_headers",
+    "zapier/email_1_5",
+    "zapier/email_sig_delimiter_in_middle_of_line",
+    "zapier/email_sent_from_my_not_signature",
 ]
 
 
@@ -164,8 +196,9 @@ def test_talon_html_replies(name: str) -> None:
 
 
 @needs_fixtures
-@pytest.mark.parametrize(("name", "expected"), [("OLK_SRC_BODY_SECTION.html", "Reply"),
-                                                ("reply-separated-by-hr.html", "Hi\nthere\nBob")])
+@pytest.mark.parametrize(
+    ("name", "expected"), [("OLK_SRC_BODY_SECTION.html", "Reply"), ("reply-separated-by-hr.html", "Hi\nthere\nBob")]
+)
 def test_talon_html_separators(name: str, expected: str) -> None:
     assert extract_reply(html_to_text((FIXTURES / "talon" / name).read_text(encoding="utf-8"))) == expected
 
@@ -187,20 +220,30 @@ def test_reply_fixtures(key: str, expected: str) -> None:
 def test_own_text_is_kept(key: str) -> None:
     text = _fixture_text(key)
     assert extract_reply(text) == "\n".join(line.rstrip() for line in text.strip().splitlines()).replace(
-        "\n\n\n", "\n\n")
+        "\n\n\n", "\n\n"
+    )
 
 
 @needs_fixtures
 def test_bottom_posting_keeps_the_reply_below_the_quote() -> None:
     reply = extract_reply(_fixture_text("zapier/email_1_2"))
     assert reply.startswith("Hi,\n\nYou can list the keys for the bucket")
-    assert reply.endswith("to delete them all individually.\"")
+    assert reply.endswith('to delete them all individually."')
     assert ">" not in reply and "riak-users" not in reply
 
 
 @needs_fixtures
-@pytest.mark.parametrize(("name", "kept"), [("long", True), ("sparse", True), ("johndoeexamplecom", True),
-                                            ("camel_case", True), ("short_url", False), ("jeff", False)])
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("long", True),
+        ("sparse", True),
+        ("johndoeexamplecom", True),
+        ("camel_case", True),
+        ("short_url", False),
+        ("jeff", False),
+    ],
+)
 def test_talon_signature_blocks(name: str, kept: bool) -> None:
     """Contact blocks that start with the sender's name go; plain sign-offs ("Thank you,\\nNoam") stay."""
     folder = FIXTURES / "talon" / "signature" / "emails" / "stripped"
@@ -211,26 +254,29 @@ def test_talon_signature_blocks(name: str, kept: bool) -> None:
     assert (got == expected) is kept
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Sounds good!\n\nOn Mon, Jan 6, 2025 at 9:14 AM Ann <ann@x.org> wrote:\n> Lunch?", "Sounds good!"),
-    ("> Lunch?\n\nYes, at noon.\n\nAnn <ann@x.org> wrote:\n> ok", "Yes, at noon."),  # bottom + top
-    ("Klar.\n\nAm 06.01.2025 um 09:14 schrieb Ann <ann@x.org>:\n\nMittag?", "Klar."),
-    ("D'accord.\n\nLe 6 janv. 2025 à 09:14, Ann <ann@x.org> a écrit :\n> Midi ?", "D'accord."),
-    ("Sí.\n\nEl lun, 6 ene 2025 a las 9:14, Ann (<ann@x.org>) escribió:\n> ¿Comida?", "Sí."),
-    ("Sì.\n\nIl giorno lun 6 gen 2025 alle ore 09:14 Ann <ann@x.org> ha scritto:\n> Pranzo?", "Sì."),
-    ("Sim.\n\nEm seg., 6 de jan. de 2025 às 09:14, Ann <ann@x.org> escreveu:\n> Almoço?", "Sim."),
-    ("Ja.\n\nDen 6 jan. 2025 kl. 09:14 skrev Ann <ann@x.org>:\n> Lunsj?", "Ja."),
-    ("Ok\n\n-----Ursprüngliche Nachricht-----\nVon: Ann\nBetreff: x\n\nalt", "Ok"),
-    ("Ok\n\nVon: Ann <ann@x.org>\nGesendet: Montag, 6. Januar 2025 09:14\nAn: Bob\nBetreff: x\n\nalt", "Ok"),
-    ("Da.\n\n6 янв. 2025 г., в 9:14, Ann <ann@x.org> написал(а):\n> Обед?", "Da."),
-    ("Ok\n\nVon meinem iPhone gesendet", "Ok"),
-    ("Ok\n\nSent from Mail for Windows 10", "Ok"),
-    ("Ok\n\nEnvoyé de mon iPhone", "Ok"),
-    ("Ok\n-- \nAnn\n555 1234", "Ok"),
-    ("As I wrote: fine.", "As I wrote: fine."),
-    ("Here is what Bob wrote:\nfine by me", "Here is what Bob wrote:\nfine by me"),  # no date, no address
-    ("> only a quote\n> nothing else", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sounds good!\n\nOn Mon, Jan 6, 2025 at 9:14 AM Ann <ann@x.org> wrote:\n> Lunch?", "Sounds good!"),
+        ("> Lunch?\n\nYes, at noon.\n\nAnn <ann@x.org> wrote:\n> ok", "Yes, at noon."),  # bottom + top
+        ("Klar.\n\nAm 06.01.2025 um 09:14 schrieb Ann <ann@x.org>:\n\nMittag?", "Klar."),
+        ("D'accord.\n\nLe 6 janv. 2025 à 09:14, Ann <ann@x.org> a écrit :\n> Midi ?", "D'accord."),
+        ("Sí.\n\nEl lun, 6 ene 2025 a las 9:14, Ann (<ann@x.org>) escribió:\n> ¿Comida?", "Sí."),
+        ("Sì.\n\nIl giorno lun 6 gen 2025 alle ore 09:14 Ann <ann@x.org> ha scritto:\n> Pranzo?", "Sì."),
+        ("Sim.\n\nEm seg., 6 de jan. de 2025 às 09:14, Ann <ann@x.org> escreveu:\n> Almoço?", "Sim."),
+        ("Ja.\n\nDen 6 jan. 2025 kl. 09:14 skrev Ann <ann@x.org>:\n> Lunsj?", "Ja."),
+        ("Ok\n\n-----Ursprüngliche Nachricht-----\nVon: Ann\nBetreff: x\n\nalt", "Ok"),
+        ("Ok\n\nVon: Ann <ann@x.org>\nGesendet: Montag, 6. Januar 2025 09:14\nAn: Bob\nBetreff: x\n\nalt", "Ok"),
+        ("Da.\n\n6 янв. 2025 г., в 9:14, Ann <ann@x.org> написал(а):\n> Обед?", "Da."),
+        ("Ok\n\nVon meinem iPhone gesendet", "Ok"),
+        ("Ok\n\nSent from Mail for Windows 10", "Ok"),
+        ("Ok\n\nEnvoyé de mon iPhone", "Ok"),
+        ("Ok\n-- \nAnn\n555 1234", "Ok"),
+        ("As I wrote: fine.", "As I wrote: fine."),
+        ("Here is what Bob wrote:\nfine by me", "Here is what Bob wrote:\nfine by me"),  # no date, no address
+        ("> only a quote\n> nothing else", ""),
+    ],
+)
 def test_inline_rules(text: str, expected: str) -> None:
     assert extract_reply(text) == expected
 
@@ -240,8 +286,19 @@ def test_inline_rules(text: str, expected: str) -> None:
 
 
 @needs_fixtures
-@pytest.mark.parametrize("name", ["legacy/001", "legacy/003", "legacy/007", "legacy/012", "legacy/014",
-                                  "legacy/023", "thirdparty/004", "thirdparty/013"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "legacy/001",
+        "legacy/003",
+        "legacy/007",
+        "legacy/012",
+        "legacy/014",
+        "legacy/023",
+        "thirdparty/004",
+        "thirdparty/013",
+    ],
+)
 def test_stalwart_headers_and_bodies(name: str) -> None:
     """Subject/From/To and the text body match stalwart mail-parser's expected JSON."""
     expected = json.loads((FIXTURES / "mail-parser-stalwart" / f"{name}.json").read_text(encoding="utf-8"))
@@ -258,24 +315,36 @@ def test_stalwart_headers_and_bodies(name: str) -> None:
 
 
 @needs_fixtures
-@pytest.mark.parametrize(("path", "header", "expected"), [
-    ("mikel-mail/multi_charset/japanese.eml", "subject", "まみむめも"),
-    ("mikel-mail/multi_charset/japanese.eml", "to", "みける <raasdnil@gmail.com>"),
-    ("mikel-mail/plain_emails/raw_email_with_partially_quoted_subject.eml", "subject",
-     'Re: Test: "漢字" mid "漢字" tail'),
-    ("mikel-mail/error_emails/invalid_subject_characters.eml", "subject",
-     "Formação FrenetikPolis: Mega Campanha Final Verão | Cursos de Setembro"),
-    ("mikel-mail/error_emails/invalid_subject_characters.eml", "from",
-     "Formação Frenetikpolis <info@formacaofrenetik.info>"),
-    ("mikel-mail/error_emails/trademark_character_in_subject.eml", "subject", "GA.comô has a lead for you"),
-    ("mikel-mail/error_emails/bad_encoded_subject.eml", "subject", "TEST"),
-    ("mikel-mail/rfc6532/utf8_headers.eml", "from", "Jöhn Doe <jdöe@mächine.example>"),
-    ("mikel-mail/rfc6532/utf8_headers.eml", "subject", "Säying Hello"),
-    ("mikel-mail/error_emails/encoding_madness.eml", "reply-to", "KLAUS- HÄNSCHEL"),
-    ("mail-parser-stalwart/legacy/001.eml", "subject", "Die Hasen und die Frösche (Microsoft Outlook 00)"),
-    ("mail-parser-stalwart/legacy/023.eml", "to", "Jürgen Schmürgen <jschmuergen@example.com>"),
-    ("mikel-mail/plain_emails/raw_email_bad_time.eml", "from", "Атиковa <yusuf75thu@auracom.net>"),
-])
+@pytest.mark.parametrize(
+    ("path", "header", "expected"),
+    [
+        ("mikel-mail/multi_charset/japanese.eml", "subject", "まみむめも"),
+        ("mikel-mail/multi_charset/japanese.eml", "to", "みける <raasdnil@gmail.com>"),
+        (
+            "mikel-mail/plain_emails/raw_email_with_partially_quoted_subject.eml",
+            "subject",
+            'Re: Test: "漢字" mid "漢字" tail',
+        ),
+        (
+            "mikel-mail/error_emails/invalid_subject_characters.eml",
+            "subject",
+            "Formação FrenetikPolis: Mega Campanha Final Verão | Cursos de Setembro",
+        ),
+        (
+            "mikel-mail/error_emails/invalid_subject_characters.eml",
+            "from",
+            "Formação Frenetikpolis <info@formacaofrenetik.info>",
+        ),
+        ("mikel-mail/error_emails/trademark_character_in_subject.eml", "subject", "GA.comô has a lead for you"),
+        ("mikel-mail/error_emails/bad_encoded_subject.eml", "subject", "TEST"),
+        ("mikel-mail/rfc6532/utf8_headers.eml", "from", "Jöhn Doe <jdöe@mächine.example>"),
+        ("mikel-mail/rfc6532/utf8_headers.eml", "subject", "Säying Hello"),
+        ("mikel-mail/error_emails/encoding_madness.eml", "reply-to", "KLAUS- HÄNSCHEL"),
+        ("mail-parser-stalwart/legacy/001.eml", "subject", "Die Hasen und die Frösche (Microsoft Outlook 00)"),
+        ("mail-parser-stalwart/legacy/023.eml", "to", "Jürgen Schmürgen <jschmuergen@example.com>"),
+        ("mikel-mail/plain_emails/raw_email_bad_time.eml", "from", "Атиковa <yusuf75thu@auracom.net>"),
+    ],
+)
 def test_header_decoding(path: str, header: str, expected: str) -> None:
     msg = _message(FIXTURES / path)
     if header == "subject":
@@ -286,27 +355,43 @@ def test_header_decoding(path: str, header: str, expected: str) -> None:
 
 
 @needs_fixtures
-@pytest.mark.parametrize(("path", "expected"), [
-    ("mikel-mail/multi_charset/japanese.eml",
-     "かきくえこ\n\n-- \nhttp://lindsaar.net/\nRails, RSpec and Life blog....\n"),
-    ("mikel-mail/multi_charset/japanese_iso_2022.eml", "すみません。\n\n"),
-    ("mikel-mail/multi_charset/japanese_shift_jis.eml",
-     "あいうえお\n\nこのメールはテスト用のメールです。\n\n今後ともよろしくお願い申し上げます！\n"),
-    ("mikel-mail/multi_charset/ks_c_5601-1987.eml", "스티해\n"),
-    ("mikel-mail/plain_emails/raw_email_with_partially_quoted_subject.eml",
-     "대부분의 마찬가지로, 우리는 하나님을 믿습니다.\n\n제 이름은 Jamis입니다."),
-    ("mikel-mail/mime_emails/raw_email7.eml", "This is the first part.\n"),
-    ("mikel-mail/mime_emails/sig_only_email.eml",
-     "This is random text, not what has been signed below, ie, this sig\nemail is not signed correctly.\n"),
-    ("mikel-mail/plain_emails/raw_email_reply.eml", "Message body\n"),
-    ("mikel-mail/plain_emails/raw_email_bad_time.eml",  # unquoted boundary with "=": parts recovered
-     "\nFilter2: This message has been scanned for viruses and\ndangerous content by MailScanner, and is\n"
-     "believed to be clean.\n\n"),
-    ("cpython/msg_15.txt", "Some removed test.\n"),  # nested multipart re-using the outer boundary
-    ("mail-parser-stalwart/thirdparty/004.eml",  # 6bit, 7bits, "8 bit", 7-bit, 8-bit, empty CTE
-     "Move black king to queen's bishop\n\n\n" + "Move ♚ to ♛'s ♝\n\n\n" * 4
-     + "Move =E2=99=9A to =E2=99=9B's =E2=99=9D\n"),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "mikel-mail/multi_charset/japanese.eml",
+            "かきくえこ\n\n-- \nhttp://lindsaar.net/\nRails, RSpec and Life blog....\n",
+        ),
+        ("mikel-mail/multi_charset/japanese_iso_2022.eml", "すみません。\n\n"),
+        (
+            "mikel-mail/multi_charset/japanese_shift_jis.eml",
+            "あいうえお\n\nこのメールはテスト用のメールです。\n\n今後ともよろしくお願い申し上げます！\n",
+        ),
+        ("mikel-mail/multi_charset/ks_c_5601-1987.eml", "스티해\n"),
+        (
+            "mikel-mail/plain_emails/raw_email_with_partially_quoted_subject.eml",
+            "대부분의 마찬가지로, 우리는 하나님을 믿습니다.\n\n제 이름은 Jamis입니다.",
+        ),
+        ("mikel-mail/mime_emails/raw_email7.eml", "This is the first part.\n"),
+        (
+            "mikel-mail/mime_emails/sig_only_email.eml",
+            "This is random text, not what has been signed below, ie, this sig\nemail is not signed correctly.\n",
+        ),
+        ("mikel-mail/plain_emails/raw_email_reply.eml", "Message body\n"),
+        (
+            "mikel-mail/plain_emails/raw_email_bad_time.eml",  # unquoted boundary with "=": parts recovered
+            "\nFilter2: This message has been scanned for viruses and\ndangerous content by MailScanner, and is\n"
+            "believed to be clean.\n\n",
+        ),
+        ("cpython/msg_15.txt", "Some removed test.\n"),  # nested multipart re-using the outer boundary
+        (
+            "mail-parser-stalwart/thirdparty/004.eml",  # 6bit, 7bits, "8 bit", 7-bit, 8-bit, empty CTE
+            "Move black king to queen's bishop\n\n\n"
+            + "Move ♚ to ♛'s ♝\n\n\n" * 4
+            + "Move =E2=99=9A to =E2=99=9B's =E2=99=9D\n",
+        ),
+    ],
+)
 def test_body_decoding(path: str, expected: str) -> None:
     assert body_text(_message(FIXTURES / path)) == expected
 
@@ -326,12 +411,15 @@ def test_html_only_body() -> None:
 
 
 def test_html_to_text() -> None:
-    html = ("<html><head><style>p {margin:0}</style><title>t</title></head><body><p>One &amp; two</p>"
-            "<p>three<br>four</p><div>five</div><div><br></div><div>six&nbsp;!</div><script>x()</script>"
-            "<div class=gmail_quote>On Mon, Ann wrote:<blockquote>old<blockquote>older</blockquote>"
-            "</blockquote></div><p class=MsoNormal>a</p><p class=MsoNormal>b</p></body></html>")
-    assert html_to_text(html) == ("One & two\n\nthree\nfour\n\nfive\n\nsix\u00a0!\n> On Mon, Ann wrote:\n"
-                                  "> > old\n> > > older\na\nb")
+    html = (
+        "<html><head><style>p {margin:0}</style><title>t</title></head><body><p>One &amp; two</p>"
+        "<p>three<br>four</p><div>five</div><div><br></div><div>six&nbsp;!</div><script>x()</script>"
+        "<div class=gmail_quote>On Mon, Ann wrote:<blockquote>old<blockquote>older</blockquote>"
+        "</blockquote></div><p class=MsoNormal>a</p><p class=MsoNormal>b</p></body></html>"
+    )
+    assert html_to_text(html) == (
+        "One & two\n\nthree\nfour\n\nfive\n\nsix\u00a0!\n> On Mon, Ann wrote:\n> > old\n> > > older\na\nb"
+    )
 
 
 def test_format_flowed() -> None:
@@ -357,7 +445,10 @@ def test_cpython_mbox_unescaped_from_line() -> None:
     assert message.text == "Hello\n\nFrom time to time"
     assert message.timestamp == datetime(2022, 8, 7, 11, 40, 37)  # no Date header: the envelope's date
     assert (message.sender, message.chat, message.source.line) == (
-        "foo", "unquoted From in body; extra info on From line", 1)
+        "foo",
+        "unquoted From in body; extra info on From line",
+        1,
+    )
 
 
 MBOX_DATA = b"""From 1700000000000000001@xxx Tue Aug 10 12:34:56 +0000 2021
@@ -415,11 +506,22 @@ def test_mbox_messages_threading_and_skips(tmp_path: Path) -> None:
     ann, bob, carol, dan = records
     assert isinstance(ann, Message) and isinstance(bob, Message) and isinstance(dan, Message)
     assert (ann.platform, ann.kind, ann.sender, ann.chat, ann.id, ann.reply_to) == (
-        "email", Kind.TEXT, "Ann Example", "Lunch plans", "a1@mail.example", None)
+        "email",
+        Kind.TEXT,
+        "Ann Example",
+        "Lunch plans",
+        "a1@mail.example",
+        None,
+    )
     assert ann.text == "Lunch at noon?\n\nFrom the office, Ann"  # mboxrd: ">From " unescaped, ">>From" quoted
     assert ann.timestamp == datetime(2021, 8, 10, 14, 34, 56)  # the sender's wall clock, as written
-    assert ann.extra == {"address": "ann@example.org", "subject": "Lunch plans", "utc_offset": "+02:00",
-                         "to": "Bob <bob@example.org>, carol@example.org", "cc": "Dan <dan@example.org>"}
+    assert ann.extra == {
+        "address": "ann@example.org",
+        "subject": "Lunch plans",
+        "utc_offset": "+02:00",
+        "to": "Bob <bob@example.org>, carol@example.org",
+        "cc": "Dan <dan@example.org>",
+    }
     assert (ann.source.line, bob.source.line, carol.source.line, dan.source.line) == (1, 15, 32, 41)
     assert (bob.chat, bob.reply_to) == ("Lunch plans", "a1@mail.example")
     assert bob.text == "Sure!\n\nFrom time to time I eat late."  # an unescaped "From " stays in the body
@@ -430,8 +532,10 @@ def test_mbox_messages_threading_and_skips(tmp_path: Path) -> None:
 
 
 def test_mbox_crlf_and_missing_headers(tmp_path: Path) -> None:
-    data = (b"From a@x Mon Jan  1 10:00:00 2024\r\nFrom: A <a@x.org>\r\nSubject: hi\r\n\r\nhello\r\n\r\n"
-            b"From b@x Mon Jan  1 11:00:00 2024\r\nSubject: no sender\r\n\r\ntext\r\n")
+    data = (
+        b"From a@x Mon Jan  1 10:00:00 2024\r\nFrom: A <a@x.org>\r\nSubject: hi\r\n\r\nhello\r\n\r\n"
+        b"From b@x Mon Jan  1 11:00:00 2024\r\nSubject: no sender\r\n\r\ntext\r\n"
+    )
     first, second = _records(tmp_path, data)
     assert isinstance(first, Message) and first.text == "hello"
     assert first.timestamp == datetime(2024, 1, 1, 10)
@@ -445,8 +549,10 @@ def test_skips_without_any_date(tmp_path: Path) -> None:
 
 
 def test_received_date_fallback_and_implausible_year(tmp_path: Path) -> None:
-    data = (b"Received: from b by c; Mon, 30 Apr 2001 12:17:50 +0200\nFrom: a@x.org\n"
-            b"Date: Mon, 30 Jun 3609 15:33:50 +0600\n\nhi\n")
+    data = (
+        b"Received: from b by c; Mon, 30 Apr 2001 12:17:50 +0200\nFrom: a@x.org\n"
+        b"Date: Mon, 30 Jun 3609 15:33:50 +0600\n\nhi\n"
+    )
     (record,) = _records(tmp_path, data, "msg")
     assert isinstance(record, Message) and record.timestamp == datetime(2001, 4, 30, 12, 17, 50)
 
@@ -464,13 +570,24 @@ def test_eml_with_mbox_from_line() -> None:
 
 
 @needs_fixtures
-@pytest.mark.parametrize(("path", "message_id", "reply_to", "chat"), [
-    ("talon/standard_replies/apple_mail_2.eml", "68001B29-8EA4-444C-A894-0537D2CA5208@tictail.com",
-     "CABzQGhkMXDxUt_tSVQcg=43aniUhtsVfCZVzu-PG0kwS_uzqMw@mail.gmail.com", "Hello there"),
-    ("mikel-mail/plain_emails/raw_email_reply.eml", "473FFE27.20003@xxx.org",
-     "348F04F142D69C21-291E56D292BC@xxxx.net", "Test reply email"),
-    ("talon/standard_replies/hotmail.eml", "DUB102-W192C6E94759954C4885B92B14C0@phx.gbl", None, "Test"),
-])
+@pytest.mark.parametrize(
+    ("path", "message_id", "reply_to", "chat"),
+    [
+        (
+            "talon/standard_replies/apple_mail_2.eml",
+            "68001B29-8EA4-444C-A894-0537D2CA5208@tictail.com",
+            "CABzQGhkMXDxUt_tSVQcg=43aniUhtsVfCZVzu-PG0kwS_uzqMw@mail.gmail.com",
+            "Hello there",
+        ),
+        (
+            "mikel-mail/plain_emails/raw_email_reply.eml",
+            "473FFE27.20003@xxx.org",
+            "348F04F142D69C21-291E56D292BC@xxxx.net",
+            "Test reply email",
+        ),
+        ("talon/standard_replies/hotmail.eml", "DUB102-W192C6E94759954C4885B92B14C0@phx.gbl", None, "Test"),
+    ],
+)
 def test_threading_fields(path: str, message_id: str, reply_to: str | None, chat: str) -> None:
     (message,) = EML.parse(ExportFile(FIXTURES / path))
     assert isinstance(message, Message)
@@ -479,8 +596,12 @@ def test_threading_fields(path: str, message_id: str, reply_to: str | None, chat
 
 @needs_fixtures
 def test_every_fixture_email_imports_without_error() -> None:
-    paths = [*FIXTURES.glob("mikel-mail/*/*.eml"), *FIXTURES.glob("mail-parser-stalwart/*/*.eml"),
-             *FIXTURES.glob("talon/**/*.eml"), FIXTURES / "cpython" / "msg_15.txt"]
+    paths = [
+        *FIXTURES.glob("mikel-mail/*/*.eml"),
+        *FIXTURES.glob("mail-parser-stalwart/*/*.eml"),
+        *FIXTURES.glob("talon/**/*.eml"),
+        FIXTURES / "cpython" / "msg_15.txt",
+    ]
     detected = {p.name: detect(ExportFile(p)) for p in paths}
     assert [name for name, imp in detected.items() if imp is None] == ["bad_encoded_subject.eml"]  # 1 header
     records = [r for p in paths for r in EML.parse(ExportFile(p))]
@@ -496,7 +617,8 @@ def test_maildir_files_detected_by_content(tmp_path: Path) -> None:
         (maildir / sub).mkdir(parents=True)
         (maildir / sub / name).write_bytes(
             f"Return-Path: <a@x.org>\nDelivered-To: b@x.org\nReceived: by y; Mon, 1 Jan 2024 10:00 +0000\n"
-            f"From: A <a@x.org>\nDate: Mon, 1 Jan 2024 10:00:0{second} +0000\n\n{body}\n".encode())
+            f"From: A <a@x.org>\nDate: Mon, 1 Jan 2024 10:00:0{second} +0000\n\n{body}\n".encode()
+        )
     (maildir / "tmp").mkdir()
     result = load([maildir])
     assert [m.text for m in result.messages] == ["first", "second"]
@@ -504,19 +626,23 @@ def test_maildir_files_detected_by_content(tmp_path: Path) -> None:
 
 
 def test_sniff_rejects_lookalikes(tmp_path: Path) -> None:
-    for name, data in [("notes.txt", b"subject: yaml-ish\nto: me\n\nbody\n"),
-                       ("chat.txt", b"12/31/23, 10:00 - Ann: From here\n"),
-                       ("junk.bin", bytes(range(256)) * 4),
-                       ("from.txt", b"From here to there\nis far.\n")]:
+    for name, data in [
+        ("notes.txt", b"subject: yaml-ish\nto: me\n\nbody\n"),
+        ("chat.txt", b"12/31/23, 10:00 - Ann: From here\n"),
+        ("junk.bin", bytes(range(256)) * 4),
+        ("from.txt", b"From here to there\nis far.\n"),
+    ]:
         (tmp_path / name).write_bytes(data)
         file = ExportFile(tmp_path / name)
         assert not EML.sniff(file) and not MBOX.sniff(file), name
 
 
 def test_malformed_input_raises_import_file_error(tmp_path: Path) -> None:
-    cases = [(EML, b"this is not an email\nat all\n", 1),
-             (MBOX, b"\nplain text, no envelope\n", 2),
-             (MBOX, b"From nobody Mon Jan  1 10:00:00 2024\nno headers here\n", 1)]
+    cases = [
+        (EML, b"this is not an email\nat all\n", 1),
+        (MBOX, b"\nplain text, no envelope\n", 2),
+        (MBOX, b"From nobody Mon Jan  1 10:00:00 2024\nno headers here\n", 1),
+    ]
     for importer, data, line in cases:
         path = tmp_path / "bad"
         path.write_bytes(data)
@@ -534,10 +660,12 @@ def test_thread_subject() -> None:
 
 def test_header_and_body_fallbacks(tmp_path: Path) -> None:
     """UTF-7 encoded word, adjacent B words, raw UTF-8 and Latin-1 bytes mixed, unknown body charset."""
-    raw = (b"From: =?utf-7?Q?J+APw-rgen?= <j@x.org>\nTo: undisclosed-recipients:;\n"
-           b"Subject: =?UTF-8?B?SGVs?= =?UTF-8?B?bG8=?= \xe2\x80\x94 caf\xe9\n"
-           b"Date: Mon, 1 Jan 2024 10:00:00 +0000\n"
-           b"Content-Type: text/plain; charset=unknown-thing\n\ncaf\xe9 \xe2\x82\xac\n")
+    raw = (
+        b"From: =?utf-7?Q?J+APw-rgen?= <j@x.org>\nTo: undisclosed-recipients:;\n"
+        b"Subject: =?UTF-8?B?SGVs?= =?UTF-8?B?bG8=?= \xe2\x80\x94 caf\xe9\n"
+        b"Date: Mon, 1 Jan 2024 10:00:00 +0000\n"
+        b"Content-Type: text/plain; charset=unknown-thing\n\ncaf\xe9 \xe2\x82\xac\n"
+    )
     (message,) = _records(tmp_path, raw, "m.eml")
     assert isinstance(message, Message)
     assert (message.sender, message.extra["address"]) == ("Jürgen", "j@x.org")

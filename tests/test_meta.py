@@ -60,29 +60,54 @@ def test_repair_only_when_the_string_round_trips() -> None:
 
 
 def _thread(messages: list[object], **extra: object) -> dict[str, object]:
-    return {"participants": [{"name": "Zo\u00c3\u00ab"}, {"name": "Max"}], "messages": messages,
-            "title": "Zo\u00c3\u00ab", "is_still_participant": True, "thread_type": "Regular",
-            "thread_path": "inbox/zoe_abc123", "magic_words": [], **extra}
+    return {
+        "participants": [{"name": "Zo\u00c3\u00ab"}, {"name": "Max"}],
+        "messages": messages,
+        "title": "Zo\u00c3\u00ab",
+        "is_still_participant": True,
+        "thread_type": "Regular",
+        "thread_path": "inbox/zoe_abc123",
+        "magic_words": [],
+        **extra,
+    }
 
 
 def test_messenger_inbox_layout_records(tmp_path: Path) -> None:
     base = {"sender_name": "Zo\u00c3\u00ab", "is_geoblocked_for_viewer": False}
     thread = tmp_path / "facebook-max" / "messages" / "inbox" / "zoe_abc123"
-    path = _write(thread / "message_1.json", _thread([
-        {**base, "timestamp_ms": 1_600_000_009_000, "content": "", "type": "Generic"},
-        {**base, "timestamp_ms": 1_600_000_008_000, "content": "Zoë left the group.", "type": "Unsubscribe"},
-        {**base, "timestamp_ms": 1_600_000_007_000, "content": "Zo\u00c3\u00ab reacted "
-         + MOJIBAKE_EMOJI + " to your message ", "type": "Generic"},
-        {**base, "timestamp_ms": 1_600_000_006_000, "share": {"link": "https://example.com/x"},
-         "type": "Share"},
-        {**base, "timestamp_ms": 1_600_000_005_000, "is_unsent": True, "type": "Generic"},
-        {**base, "timestamp_ms": 1_600_000_004_000, "sticker": {"uri": "stickers/1.png"}, "type": "Generic"},
-        {**base, "timestamp_ms": 1_600_000_003_000, "photos": [{"uri": "photos/1.jpg"}], "type": "Generic"},
-        {**base, "timestamp_ms": 1_600_000_002_000, "content": MOJIBAKE_APOSTROPHE + " here "
-         + MOJIBAKE_EMOJI, "type": "Generic"},
-        {"sender_name": "Max", "content": "no time"},
-        {"timestamp_ms": 1_600_000_000_000, "content": "no sender"},
-    ]), bom=True)
+    path = _write(
+        thread / "message_1.json",
+        _thread(
+            [
+                {**base, "timestamp_ms": 1_600_000_009_000, "content": "", "type": "Generic"},
+                {**base, "timestamp_ms": 1_600_000_008_000, "content": "Zoë left the group.", "type": "Unsubscribe"},
+                {
+                    **base,
+                    "timestamp_ms": 1_600_000_007_000,
+                    "content": "Zo\u00c3\u00ab reacted " + MOJIBAKE_EMOJI + " to your message ",
+                    "type": "Generic",
+                },
+                {
+                    **base,
+                    "timestamp_ms": 1_600_000_006_000,
+                    "share": {"link": "https://example.com/x"},
+                    "type": "Share",
+                },
+                {**base, "timestamp_ms": 1_600_000_005_000, "is_unsent": True, "type": "Generic"},
+                {**base, "timestamp_ms": 1_600_000_004_000, "sticker": {"uri": "stickers/1.png"}, "type": "Generic"},
+                {**base, "timestamp_ms": 1_600_000_003_000, "photos": [{"uri": "photos/1.jpg"}], "type": "Generic"},
+                {
+                    **base,
+                    "timestamp_ms": 1_600_000_002_000,
+                    "content": MOJIBAKE_APOSTROPHE + " here " + MOJIBAKE_EMOJI,
+                    "type": "Generic",
+                },
+                {"sender_name": "Max", "content": "no time"},
+                {"timestamp_ms": 1_600_000_000_000, "content": "no sender"},
+            ]
+        ),
+        bom=True,
+    )
     result = load([tmp_path / "facebook-max"])
     assert [r.format for r in result.reports] == ["meta"]
     records = _parse(path)
@@ -105,13 +130,25 @@ def test_messenger_inbox_layout_records(tmp_path: Path) -> None:
 
 
 def test_instagram_attachment_note_is_not_the_senders_text(tmp_path: Path) -> None:
-    path = _write(tmp_path / "instagram-max-2024" / "your_instagram_activity" / "messages" / "inbox" / "z_1"
-                  / "message_1.json", _thread([
-                      {"sender_name": "Max", "timestamp_ms": 2, "content": "Max sent an attachment.",
-                       "share": {"link": "https://www.instagram.com/p/abc/"}},
-                      {"sender_name": "Max", "timestamp_ms": 1, "content": "lol look",
-                       "share": {"link": "https://www.instagram.com/p/abc/"}},
-                  ]))
+    path = _write(
+        tmp_path / "instagram-max-2024" / "your_instagram_activity" / "messages" / "inbox" / "z_1" / "message_1.json",
+        _thread(
+            [
+                {
+                    "sender_name": "Max",
+                    "timestamp_ms": 2,
+                    "content": "Max sent an attachment.",
+                    "share": {"link": "https://www.instagram.com/p/abc/"},
+                },
+                {
+                    "sender_name": "Max",
+                    "timestamp_ms": 1,
+                    "content": "lol look",
+                    "share": {"link": "https://www.instagram.com/p/abc/"},
+                },
+            ]
+        ),
+    )
     first, second = _parse(path)
     assert isinstance(first, Message) and first.kind is Kind.TEXT and first.text == "lol look"
     assert first.extra["link"] == "https://www.instagram.com/p/abc/" and first.platform == "instagram"
@@ -120,23 +157,61 @@ def test_instagram_attachment_note_is_not_the_senders_text(tmp_path: Path) -> No
 
 
 def test_end_to_end_encrypted_export(tmp_path: Path) -> None:
-    path = _write(tmp_path / "messages" / "e2ee.json", {
-        "participants": ["Max", "Zo\u00eb"], "threadName": "Zo\u00eb", "messages": [
-            {"isUnsent": False, "media": [], "reactions": [], "senderName": "Max",
-             "text": "hi \U0001f606", "timestamp": 1_700_000_000_000, "type": "text"},
-            {"isUnsent": False, "media": [{"uri": "./media/a.jpg"}], "reactions": [],
-             "senderName": "Zo\u00eb", "text": "", "timestamp": 1_700_000_001_000, "type": "media"},
-            {"isUnsent": True, "media": [], "reactions": [], "senderName": "Max", "text": "",
-             "timestamp": 1_700_000_002_000, "type": "text"},
-        ]})
+    path = _write(
+        tmp_path / "messages" / "e2ee.json",
+        {
+            "participants": ["Max", "Zo\u00eb"],
+            "threadName": "Zo\u00eb",
+            "messages": [
+                {
+                    "isUnsent": False,
+                    "media": [],
+                    "reactions": [],
+                    "senderName": "Max",
+                    "text": "hi \U0001f606",
+                    "timestamp": 1_700_000_000_000,
+                    "type": "text",
+                },
+                {
+                    "isUnsent": False,
+                    "media": [{"uri": "./media/a.jpg"}],
+                    "reactions": [],
+                    "senderName": "Zo\u00eb",
+                    "text": "",
+                    "timestamp": 1_700_000_001_000,
+                    "type": "media",
+                },
+                {
+                    "isUnsent": True,
+                    "media": [],
+                    "reactions": [],
+                    "senderName": "Max",
+                    "text": "",
+                    "timestamp": 1_700_000_002_000,
+                    "type": "text",
+                },
+            ],
+        },
+    )
     assert MetaImporter().sniff(ExportFile(path))
     assert [(r.kind, r.sender, r.text) for r in _parse(path) if isinstance(r, Message)] == [
-        (Kind.TEXT, "Max", "hi \U0001f606"), (Kind.MEDIA, "Zo\u00eb", "<media>"), (Kind.DELETED, "Max", "")]
+        (Kind.TEXT, "Max", "hi \U0001f606"),
+        (Kind.MEDIA, "Zo\u00eb", "<media>"),
+        (Kind.DELETED, "Max", ""),
+    ]
 
 
 def test_sniff_rejects_other_json(tmp_path: Path) -> None:
-    telegram = _write(tmp_path / "result.json", {"name": "A", "type": "personal_chat", "messages": [
-        {"id": 1, "type": "message", "date": "2021-01-01T00:00:00", "date_unixtime": "1", "from": "A"}]})
+    telegram = _write(
+        tmp_path / "result.json",
+        {
+            "name": "A",
+            "type": "personal_chat",
+            "messages": [
+                {"id": 1, "type": "message", "date": "2021-01-01T00:00:00", "date_unixtime": "1", "from": "A"}
+            ],
+        },
+    )
     slack = _write(tmp_path / "general" / "2020-01-01.json", [{"type": "message", "ts": "1.1", "text": "x"}])
     assert not MetaImporter().sniff(ExportFile(telegram))
     assert not MetaImporter().sniff(ExportFile(slack))
@@ -146,8 +221,11 @@ def test_sniff_rejects_other_json(tmp_path: Path) -> None:
 
 def test_malformed_json_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "message_1.json"
-    path.write_text('{\n  "participants": [],\n  "messages": [\n    {"sender_name": "A", "timestamp_ms": 1,\n'
-                    '     "content": "x" "oops"}\n  ]\n}', encoding="utf-8")
+    path.write_text(
+        '{\n  "participants": [],\n  "messages": [\n    {"sender_name": "A", "timestamp_ms": 1,\n'
+        '     "content": "x" "oops"}\n  ]\n}',
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFileError) as caught:
         load([path])
     assert caught.value.file == str(path) and caught.value.line == 5

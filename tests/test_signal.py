@@ -37,7 +37,9 @@ def test_chat_miner_fixture_matches_target() -> None:
     assert [r.text for r in records] == ["Hello John!", "Hello\nJane!"]
     assert [r.text.replace("\n", " ") for r in records] == [t["message"] for t in target]
     assert [(r.source.line, r.chat, r.platform, r.kind) for r in records] == [
-        (1, "test_export", "signal", Kind.TEXT), (2, "test_export", "signal", Kind.TEXT)]
+        (1, "test_export", "signal", Kind.TEXT),
+        (2, "test_export", "signal", Kind.TEXT),
+    ]
 
 
 @needs_fixtures
@@ -49,24 +51,29 @@ def test_sniff_rejects_whatsapp_fixtures() -> None:
 
 def test_multi_line_and_odd_lines(tmp_path: Path) -> None:
     path = tmp_path / "Family.txt"
-    path.write_bytes("\ufeffexported by a tool\n"
-                     "[2021-03-04, 05:06] Ann: first line\r\n"
-                     "\r\n"
-                     "third line: with a colon\r\n"
-                     "[2021-03-04, 05:07] Bob Smith: ok\n"
-                     "\n"
-                     "\n"
-                     "[2021-02-30, 05:08] Ann: impossible date\n"
-                     "lost continuation\n"
-                     "[2021-03-04, 05:09] Ann:\n"
-                     "[2021-03-04, 05:10] Ann: \n"
-                     "   \n"
-                     "[2021-03-04, 05:11] Safety number changed\n".encode())
+    path.write_bytes(
+        "\ufeffexported by a tool\n"
+        "[2021-03-04, 05:06] Ann: first line\r\n"
+        "\r\n"
+        "third line: with a colon\r\n"
+        "[2021-03-04, 05:07] Bob Smith: ok\n"
+        "\n"
+        "\n"
+        "[2021-02-30, 05:08] Ann: impossible date\n"
+        "lost continuation\n"
+        "[2021-03-04, 05:09] Ann:\n"
+        "[2021-03-04, 05:10] Ann: \n"
+        "   \n"
+        "[2021-03-04, 05:11] Safety number changed\n".encode()
+    )
     assert SignalImporter().sniff(ExportFile(path)) is False  # the first line is not a message header
     records = _parse(path)
     assert [(r.source.line, r.reason) for r in records if isinstance(r, Skipped)] == [
-        (1, "text before the first message"), (8, "invalid date"),  # 9 is the bad header's continuation
-        (10, "empty message"), (11, "empty message")]
+        (1, "text before the first message"),
+        (8, "invalid date"),  # 9 is the bad header's continuation
+        (10, "empty message"),
+        (11, "empty message"),
+    ]
     messages = [r for r in records if isinstance(r, Message)]
     assert [(m.source.line, m.sender, m.text, m.kind) for m in messages] == [
         (2, "Ann", "first line\n\nthird line: with a colon", Kind.TEXT),
@@ -80,8 +87,12 @@ def test_sniff_is_specific(tmp_path: Path) -> None:
     signal = tmp_path / "a.txt"
     signal.write_text("\n[2021-03-04, 05:06] Ann: hi\n", encoding="utf-8")
     assert SignalImporter().sniff(ExportFile(signal))
-    for header in ("[2021-03-04, 05:06:07] Ann: hi", "[04.03.21, 05:06:07] Ann: hi",
-                   "2021-03-04, 05:06 - Ann: hi", "[2021-03-04 05:06] Ann: hi"):
+    for header in (
+        "[2021-03-04, 05:06:07] Ann: hi",
+        "[04.03.21, 05:06:07] Ann: hi",
+        "2021-03-04, 05:06 - Ann: hi",
+        "[2021-03-04 05:06] Ann: hi",
+    ):
         other = tmp_path / "b.txt"
         other.write_text(header + "\n", encoding="utf-8")
         assert not SignalImporter().sniff(ExportFile(other)), header

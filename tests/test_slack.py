@@ -27,7 +27,13 @@ def _check_fixture(result: ImportResult) -> None:
     messages = result.messages
     assert len(messages) == 158 and result.skipped == []
     assert Counter(m.extra.get("subtype", "plain") for m in messages) == {
-        "plain": 49, "bot_message": 94, "channel_join": 8, "bot_add": 3, "file_share": 3, "file_comment": 1}
+        "plain": 49,
+        "bot_message": 94,
+        "channel_join": 8,
+        "bot_add": 3,
+        "file_share": 3,
+        "file_comment": 1,
+    }
     assert Counter(m.kind for m in messages) == {Kind.TEXT: 49 + 94 + 1, Kind.SYSTEM: 8 + 3, Kind.MEDIA: 3}
     assert {m.chat for m in messages} == {"enrique", "traveling-sailor"}
     assert {m.sender for m in messages if "bot" not in m.extra} == PEOPLE
@@ -35,14 +41,19 @@ def _check_fixture(result: ImportResult) -> None:
     assert not any("<@" in m.text or "<http" in m.text or "&gt;" in m.text for m in messages)
     first = messages[0]
     assert (first.chat, first.sender, first.text, first.kind) == (
-        "enrique", "Hamza Faran", "@Hamza Faran has joined the channel", Kind.SYSTEM)
+        "enrique",
+        "Hamza Faran",
+        "@Hamza Faran has joined the channel",
+        Kind.SYSTEM,
+    )
     assert first.id == "1452837318.000002"
     assert first.timestamp == datetime(2016, 1, 15, 5, 55, 18, 2)  # ts as naive UTC
     by_id = {m.id: m for m in messages}
     assert by_id["1452846025.000011"].text == (
-        "Here's an example: https://github.com/hfaran/progressive/blob/master/setup.py")
+        "Here's an example: https://github.com/hfaran/progressive/blob/master/setup.py"
+    )
     assert by_id["1452837352.000006"].text.startswith("@Harry Potter: Created an issue")
-    assert by_id["1458228721.000002"].text.startswith(">\"Essentially")  # &gt; unescaped
+    assert by_id["1458228721.000002"].text.startswith('>"Essentially')  # &gt; unescaped
     assert by_id["1459052866.000012"].text == "@Hermione Granger uploaded a file: 100 cities"
     assert by_id["1452988746.000017"].text == "added an integration to this channel: github"
     bot = by_id["1454892394.000004"]  # empty text: the attachment's fallback stands in
@@ -58,7 +69,10 @@ def test_fixture_zip_through_load() -> None:
     assert [r.format for r in result.reports] == ["slack"] * 17  # one per channel-day file
     # Metadata files are not chats: nothing registered turns them into messages.
     assert sorted(name.rsplit("!", 1)[1] for name in result.ignored) == [
-        "channels.json", "integration_logs.json", "users.json"]
+        "channels.json",
+        "integration_logs.json",
+        "users.json",
+    ]
 
 
 @needs_fixtures
@@ -70,27 +84,66 @@ def test_fixture_as_extracted_folder(tmp_path: Path) -> None:
 
 def _export(root: Path) -> Path:
     """A small export folder with every shape the importer distinguishes."""
-    users = [{"id": "U1", "name": "ann", "real_name": "Ann Lee", "profile": {"real_name": "Ann Lee"}},
-             {"id": "U2", "name": "bob", "profile": {"real_name": "", "display_name": "Bobby"}}]
+    users = [
+        {"id": "U1", "name": "ann", "real_name": "Ann Lee", "profile": {"real_name": "Ann Lee"}},
+        {"id": "U2", "name": "bob", "profile": {"real_name": "", "display_name": "Bobby"}},
+    ]
     files = {
         "users.json": users,
         "channels.json": [{"id": "C1", "name": "general"}],
         "dms.json": [{"id": "D1", "members": ["U1", "U2"]}],
         "general/2020-01-02.json": [
-            {"type": "message", "user": "U1", "ts": "1577923200.000100",
-             "text": "see <https://ex.com/a|the doc> &amp; <#C1> <@U2> <!here>"},
-            {"type": "message", "user": "U2", "text": "reply in thread", "ts": "1577923260.000200",
-             "thread_ts": "1577923200.000100", "edited": {"user": "U2", "ts": "1577923270.000000"}},
-            {"type": "message", "subtype": "channel_leave", "user": "U2", "ts": "1577923300.000000",
-             "text": "<@U2> has left the channel"},
-            {"type": "message", "user": "U1", "text": "", "ts": "1577923400.000000",
-             "files": [{"id": "F1", "name": "pic.png", "title": "pic"}], "upload": True},
-            {"type": "message", "subtype": "bot_message", "username": "deploybot", "bot_id": "B1",
-             "text": "deployed", "ts": "1577923500.000000"},
-            {"type": "message", "subtype": "tombstone", "user": "USLACKBOT", "ts": "1577923600.000000",
-             "text": "This message was deleted."},
-            {"type": "message", "user": "U9", "text": "stranger",
-             "user_profile": {"real_name": "Cy Unknown"}, "ts": "1577923700.000000"},
+            {
+                "type": "message",
+                "user": "U1",
+                "ts": "1577923200.000100",
+                "text": "see <https://ex.com/a|the doc> &amp; <#C1> <@U2> <!here>",
+            },
+            {
+                "type": "message",
+                "user": "U2",
+                "text": "reply in thread",
+                "ts": "1577923260.000200",
+                "thread_ts": "1577923200.000100",
+                "edited": {"user": "U2", "ts": "1577923270.000000"},
+            },
+            {
+                "type": "message",
+                "subtype": "channel_leave",
+                "user": "U2",
+                "ts": "1577923300.000000",
+                "text": "<@U2> has left the channel",
+            },
+            {
+                "type": "message",
+                "user": "U1",
+                "text": "",
+                "ts": "1577923400.000000",
+                "files": [{"id": "F1", "name": "pic.png", "title": "pic"}],
+                "upload": True,
+            },
+            {
+                "type": "message",
+                "subtype": "bot_message",
+                "username": "deploybot",
+                "bot_id": "B1",
+                "text": "deployed",
+                "ts": "1577923500.000000",
+            },
+            {
+                "type": "message",
+                "subtype": "tombstone",
+                "user": "USLACKBOT",
+                "ts": "1577923600.000000",
+                "text": "This message was deleted.",
+            },
+            {
+                "type": "message",
+                "user": "U9",
+                "text": "stranger",
+                "user_profile": {"real_name": "Cy Unknown"},
+                "ts": "1577923700.000000",
+            },
             {"type": "message", "user": "U1", "text": "   ", "ts": "1577923800.000000"},
             {"type": "message", "user": "U1", "text": "bad ts", "ts": "yesterday"},
             {"type": "reaction_added", "ts": "1577923900.000000"},
@@ -108,7 +161,10 @@ def test_inline_export_records(tmp_path: Path) -> None:
     root = _export(tmp_path / "export")
     records = list(SlackImporter().parse(ExportFile(root / "general" / "2020-01-02.json")))
     assert [(r.source.line, r.reason) for r in records if isinstance(r, Skipped)] == [
-        (8, "empty message"), (9, "no valid ts"), (10, "not a message record")]
+        (8, "empty message"),
+        (9, "no valid ts"),
+        (10, "not a message record"),
+    ]
     link, reply, leave, upload, bot, tombstone, stranger = [r for r in records if isinstance(r, Message)]
     assert link.text == "see the doc & #general @Bobby @here" and link.sender == "Ann Lee"
     assert link.extra == {"user_id": "U1"} and link.chat == "general"
@@ -153,8 +209,7 @@ def test_sniff_needs_day_file_path_and_message_content(tmp_path: Path) -> None:
 def test_malformed_day_file_names_file_and_line(tmp_path: Path) -> None:
     root = _export(tmp_path / "export")
     day = root / "general" / "2020-01-04.json"
-    day.write_text('[\n  {"type": "message", "ts": "1.2", "text": "x"},\n  {"type": "message"\n',
-                   encoding="utf-8")
+    day.write_text('[\n  {"type": "message", "ts": "1.2", "text": "x"},\n  {"type": "message"\n', encoding="utf-8")
     with pytest.raises(ImportFileError) as caught:
         load([root])
     assert caught.value.file == str(day) and caught.value.line == 4

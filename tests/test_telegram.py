@@ -34,8 +34,9 @@ def _target() -> list[dict[str, str]]:
 
 
 @needs_fixtures
-@pytest.mark.parametrize(("name", "chat"), [("test_single_export.json", "test_single_export"),
-                                            ("test_batch_export.json", "Chatname")])
+@pytest.mark.parametrize(
+    ("name", "chat"), [("test_single_export.json", "test_single_export"), ("test_batch_export.json", "Chatname")]
+)
 def test_chat_miner_fixtures_match_target(name: str, chat: str) -> None:
     result = load([CHAT_MINER / name])
     assert [r.format for r in result.reports] == ["telegram"]
@@ -67,26 +68,74 @@ def _single_chat(messages: list[object]) -> dict[str, object]:
 
 
 def test_single_chat_records(tmp_path: Path) -> None:
-    path = _write(tmp_path, _single_chat([
-        {"id": 1, "type": "service", "date": "2023-05-01T09:00:00", "date_unixtime": "1682924400",
-         "actor": "Ann", "actor_id": "user1", "action": "create_group", "title": "Family",
-         "members": ["Ann", "Bob"], "text": ""},
-        {"id": 2, "type": "message", "date": "2023-05-01T09:01:00", "date_unixtime": "1682924460",
-         "from": "Ann", "from_id": "user1", "text": ["Hello ", {"type": "bold", "text": "Bob"}]},
-        {"id": 3, "type": "message", "date": "2023-05-01T09:02:00", "from": None, "reply_to_message_id": 2,
-         "text": "who am I"},
-        {"id": 4, "type": "message", "date": "2023-05-01T09:03:00", "from": "Bob",
-         "photo": "(File not included. Change data exporting settings to download.)", "text": ""},
-        {"id": 5, "type": "message", "date": "2023-05-01T09:04:00", "from": "Bob",
-         "file": "stickers/sticker.webp", "media_type": "sticker", "sticker_emoji": "\U0001f600", "text": ""},
-        {"id": 6, "type": "message", "date": "2023-05-01T09:05:00", "from": "Ann",
-         "photo": "photos/photo_1.jpg", "text": "look at this", "edited": "2023-05-01T09:06:00"},
-        {"id": 7, "type": "message", "date_unixtime": "1682924760", "from": "Ann", "text": "no local date"},
-        {"id": 8, "type": "message", "date": "2023-05-01T09:08:00", "from": "Ann", "text": ""},
-        {"id": 9, "type": "message", "from": "Ann", "text": "no date at all"},
-        {"id": 10, "type": "reaction", "date": "2023-05-01T09:09:00"},
-        "not an object",
-    ]))
+    path = _write(
+        tmp_path,
+        _single_chat(
+            [
+                {
+                    "id": 1,
+                    "type": "service",
+                    "date": "2023-05-01T09:00:00",
+                    "date_unixtime": "1682924400",
+                    "actor": "Ann",
+                    "actor_id": "user1",
+                    "action": "create_group",
+                    "title": "Family",
+                    "members": ["Ann", "Bob"],
+                    "text": "",
+                },
+                {
+                    "id": 2,
+                    "type": "message",
+                    "date": "2023-05-01T09:01:00",
+                    "date_unixtime": "1682924460",
+                    "from": "Ann",
+                    "from_id": "user1",
+                    "text": ["Hello ", {"type": "bold", "text": "Bob"}],
+                },
+                {
+                    "id": 3,
+                    "type": "message",
+                    "date": "2023-05-01T09:02:00",
+                    "from": None,
+                    "reply_to_message_id": 2,
+                    "text": "who am I",
+                },
+                {
+                    "id": 4,
+                    "type": "message",
+                    "date": "2023-05-01T09:03:00",
+                    "from": "Bob",
+                    "photo": "(File not included. Change data exporting settings to download.)",
+                    "text": "",
+                },
+                {
+                    "id": 5,
+                    "type": "message",
+                    "date": "2023-05-01T09:04:00",
+                    "from": "Bob",
+                    "file": "stickers/sticker.webp",
+                    "media_type": "sticker",
+                    "sticker_emoji": "\U0001f600",
+                    "text": "",
+                },
+                {
+                    "id": 6,
+                    "type": "message",
+                    "date": "2023-05-01T09:05:00",
+                    "from": "Ann",
+                    "photo": "photos/photo_1.jpg",
+                    "text": "look at this",
+                    "edited": "2023-05-01T09:06:00",
+                },
+                {"id": 7, "type": "message", "date_unixtime": "1682924760", "from": "Ann", "text": "no local date"},
+                {"id": 8, "type": "message", "date": "2023-05-01T09:08:00", "from": "Ann", "text": ""},
+                {"id": 9, "type": "message", "from": "Ann", "text": "no date at all"},
+                {"id": 10, "type": "reaction", "date": "2023-05-01T09:09:00"},
+                "not an object",
+            ]
+        ),
+    )
     records = _parse(path)
     assert [r.source.line for r in records] == list(range(1, 12))
     service, hello, deleted, photo, sticker, captioned, utc = records[:7]
@@ -107,35 +156,56 @@ def test_single_chat_records(tmp_path: Path) -> None:
     assert captioned.extra["edited"] == "true"
     assert isinstance(utc, Message) and utc.timestamp == datetime(2023, 5, 1, 7, 6)  # 1682924760 in UTC
     assert [(r.source.line, r.reason) for r in records[7:] if isinstance(r, Skipped)] == [
-        (8, "empty message"), (9, "no valid date or date_unixtime"), (10, "unknown record type 'reaction'"),
-        (11, "not a message object")]
+        (8, "empty message"),
+        (9, "no valid date or date_unixtime"),
+        (10, "unknown record type 'reaction'"),
+        (11, "not a message object"),
+    ]
 
 
 def test_whole_account_export_reads_every_chat(tmp_path: Path) -> None:
     message = {"id": 1, "type": "message", "date": "2021-01-01T10:00:00", "from": "Me", "text": "hi"}
-    path = _write(tmp_path, {
-        "about": "Here is the data you requested. Remember: Telegram is ad free...",
-        "personal_information": {"user_id": 1, "first_name": "Me"},
-        "chats": {"about": "This page lists all chats from this export.", "list": [
-            {"name": "Ann", "type": "personal_chat", "id": 2, "messages": [message, {**message, "id": 2}]},
-            {"type": "saved_messages", "id": 3, "messages": [message]},
-            {"name": None, "type": "private_group", "id": 4, "messages": []},
-        ]},
-        "left_chats": {"list": [{"name": "Old group", "type": "private_group", "id": 5,
-                                 "messages": [message]}]},
-    })
+    path = _write(
+        tmp_path,
+        {
+            "about": "Here is the data you requested. Remember: Telegram is ad free...",
+            "personal_information": {"user_id": 1, "first_name": "Me"},
+            "chats": {
+                "about": "This page lists all chats from this export.",
+                "list": [
+                    {"name": "Ann", "type": "personal_chat", "id": 2, "messages": [message, {**message, "id": 2}]},
+                    {"type": "saved_messages", "id": 3, "messages": [message]},
+                    {"name": None, "type": "private_group", "id": 4, "messages": []},
+                ],
+            },
+            "left_chats": {"list": [{"name": "Old group", "type": "private_group", "id": 5, "messages": [message]}]},
+        },
+    )
     result = load([path])
     assert [r.format for r in result.reports] == ["telegram"]
     assert [(m.chat, m.id, m.source.line) for m in result.messages] == [
-        ("Ann", "1", 1), ("Ann", "2", 2), ("Saved Messages", "1", 3), ("Old group", "1", 4)]
+        ("Ann", "1", 1),
+        ("Ann", "2", 2),
+        ("Saved Messages", "1", 3),
+        ("Old group", "1", 4),
+    ]
 
 
 def test_sniff_is_content_based(tmp_path: Path) -> None:
-    telegram = _write(tmp_path, _single_chat([{"id": 1, "type": "message", "date": "2021-01-01T10:00:00",
-                                                "from": "A", "text": "x"}]), "chat.data")
+    telegram = _write(
+        tmp_path,
+        _single_chat([{"id": 1, "type": "message", "date": "2021-01-01T10:00:00", "from": "A", "text": "x"}]),
+        "chat.data",
+    )
     assert TelegramImporter().sniff(ExportFile(telegram))
-    messenger = _write(tmp_path, {"participants": [{"name": "A"}], "messages": [
-        {"sender_name": "A", "timestamp_ms": 1, "content": "x", "type": "Generic"}]}, "message_1.json")
+    messenger = _write(
+        tmp_path,
+        {
+            "participants": [{"name": "A"}],
+            "messages": [{"sender_name": "A", "timestamp_ms": 1, "content": "x", "type": "Generic"}],
+        },
+        "message_1.json",
+    )
     slack = _write(tmp_path, [{"type": "message", "ts": "1.000001", "text": "x"}], "2020-01-01.json")
     assert not TelegramImporter().sniff(ExportFile(messenger))
     assert not TelegramImporter().sniff(ExportFile(slack))

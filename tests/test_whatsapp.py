@@ -21,8 +21,13 @@ needs_fixtures = pytest.mark.skipif(not FIXTURES.exists(), reason="shared fixtur
 WHATSAPP = IMPORTERS["whatsapp"]
 
 CHAT_MINER = FIXTURES / "chat-miner" / "whatsapp"
-CHAT_MINER_FILES = ["test_mmddyy_24hrs.txt", "test_ddmmyy_24hrs.txt", "test_mmddyyyy_12hrs.txt",
-                    "test_yyyymmdd_24hrs.txt", "test_[mmddyy]_24hrs.txt"]
+CHAT_MINER_FILES = [
+    "test_mmddyy_24hrs.txt",
+    "test_ddmmyy_24hrs.txt",
+    "test_mmddyyyy_12hrs.txt",
+    "test_yyyymmdd_24hrs.txt",
+    "test_[mmddyy]_24hrs.txt",
+]
 PUSTUR = FIXTURES / "whatsapp-chat-parser-website"
 EGREGORA_DEMO = FIXTURES / "egregora" / "demo_chat__Conversa do WhatsApp com Teste.txt"
 EGREGORA_OLD = FIXTURES / "egregora" / "tests_data_7f9ec0b__Conversa do WhatsApp com Teste.txt"
@@ -81,7 +86,8 @@ def test_chat_miner_files_give_the_same_nine_messages(name: str) -> None:
     assert rows(records) == CHAT_MINER_EXPECTED
     assert all(isinstance(r, Message) for r in records)
     assert {(m.platform, m.chat, m.source.file) for m in messages(records)} == {
-        ("whatsapp", Path(name).stem, str(CHAT_MINER / name))}
+        ("whatsapp", Path(name).stem, str(CHAT_MINER / name))
+    }
 
 
 @needs_fixtures
@@ -90,8 +96,10 @@ def test_chat_miner_user_messages_match_target_json(name: str) -> None:
     # chat-miner drops system lines and "John Doe:.", orders newest first and joins lines with a space.
     target = json.loads((CHAT_MINER / "target.json").read_text(encoding="utf-8"))
     ours = [m for m in messages(parse(CHAT_MINER / name)) if m.kind is Kind.TEXT and m.text != "."]
-    as_target = [{"timestamp": m.timestamp.isoformat(), "author": m.sender,
-                  "message": m.text.replace("\n", " ")} for m in reversed(ours)]
+    as_target = [
+        {"timestamp": m.timestamp.isoformat(), "author": m.sender, "message": m.text.replace("\n", " ")}
+        for m in reversed(ours)
+    ]
     assert as_target == target
 
 
@@ -126,11 +134,14 @@ def test_pustur_ios_chat_with_mixed_line_endings_poll_and_attachments() -> None:
     assert poll.text == (
         "POLL:\nWhen can we meet?\nOPTION: Thursday 15 evening (2 votes)\n"
         "OPTION: Friday 16 afternoon (1 vote)\nOPTION: Friday 16 evening (2 votes)\n"
-        "OPTION: Saturday 17 afternoon (3 votes)\nOPTION: Saturday 17 evening (3 votes)")
+        "OPTION: Saturday 17 afternoon (3 votes)\nOPTION: Saturday 17 evening (3 votes)"
+    )
     assert found[47].text == "Lastly, a poll :)"  # an LF line among CRLF ones
     assert found[24].text == "Come on...\ndon't be so mysterious and show us!"
-    assert found[60].text == ("Links:\n- https://github.com/Pustur/whatsapp-chat-parser\n"
-                              "- https://github.com/Pustur/whatsapp-chat-parser-website")
+    assert found[60].text == (
+        "Links:\n- https://github.com/Pustur/whatsapp-chat-parser\n"
+        "- https://github.com/Pustur/whatsapp-chat-parser-website"
+    )
     assert not any("\r" in m.text for m in messages(records))
     assert found[5].timestamp == datetime(2019, 6, 20, 15, 58, 53)  # DD.MM.YY: 20.06.19
 
@@ -143,7 +154,10 @@ def test_pustur_old_example() -> None:
     first, last = messages(records)[0], messages(records)[-1]
     # The LRM that starts the encryption notice body is dropped; the notice has no author.
     assert (first.sender, first.kind, first.text) == (
-        None, Kind.SYSTEM, "Messages to this group are now secured with end-to-end encryption.")
+        None,
+        Kind.SYSTEM,
+        "Messages to this group are now secured with end-to-end encryption.",
+    )
     assert (last.source.line, last.sender) == (104, "Loris")
     assert last.timestamp == datetime(2019, 6, 20, 19, 54, 58)
     by_line = {m.source.line: m for m in messages(records)}
@@ -162,8 +176,11 @@ def test_pustur_zip_through_load() -> None:
     assert dict(report.kinds) == {"text": 44, "media": 4, "system": 4}
     assert not report.skipped
     assert sorted(name.split("!")[1] for name in result.ignored) == [
-        "00000001-PHOTO-2019-06-20-16-00-15.jpg", "00000002-VIDEO-2019-06-20-16-01-42.mp4",
-        "00000003-AUDIO-2019-06-20-16-03-55.mp3", "00000004-whatsapp-chat-parser-example.zip"]
+        "00000001-PHOTO-2019-06-20-16-00-15.jpg",
+        "00000002-VIDEO-2019-06-20-16-01-42.mp4",
+        "00000003-AUDIO-2019-06-20-16-03-55.mp3",
+        "00000004-whatsapp-chat-parser-example.zip",
+    ]
     assert len(result.messages) == 52
     assert {m.chat for m in result.messages} == {"whatsapp-chat-parser-example"}
 
@@ -180,20 +197,29 @@ def test_egregora_demo_pt_br() -> None:
     found = messages(records)
     assert {m.chat for m in found} == {"Teste"}
     assert [(m.sender, m.text) for m in found if m.kind is Kind.SYSTEM] == [
-        (None, "As mensagens e ligações são protegidas com a criptografia de ponta a ponta. Somente as "
-               "pessoas que fazem parte da conversa podem ler, ouvir e compartilhar esse conteúdo. "
-               "Saiba mais"),
+        (
+            None,
+            "As mensagens e ligações são protegidas com a criptografia de ponta a ponta. Somente as "
+            "pessoas que fazem parte da conversa podem ler, ouvir e compartilhar esse conteúdo. "
+            "Saiba mais",
+        ),
         (None, "Você criou este grupo"),
         (None, "Iuri Brasil foi adicionado(a)"),
-        (None, "Você atualizou a duração das mensagens temporárias. Todas as novas mensagens desaparecerão "
-               "desta conversa \u200e24 horas após o envio, exceto se salvas na conversa."),
+        (
+            None,
+            "Você atualizou a duração das mensagens temporárias. Todas as novas mensagens desaparecerão "
+            "desta conversa \u200e24 horas após o envio, exceto se salvas na conversa.",
+        ),
         (None, "Você removeu Iuri Brasil"),
         (None, "Você adicionou Eurico Max"),
         (None, "Você removeu Eurico Max"),
     ]
     assert [m.text for m in found if m.kind is Kind.MEDIA] == [
-        "IMG-20251028-WA0035.jpg (arquivo anexado)", "IMG-20251027-WA0023.jpg (arquivo anexado)",
-        "IMG-20251028-WA0033.jpg (arquivo anexado)", "IMG-20251028-WA0034.jpg (arquivo anexado)"]
+        "IMG-20251028-WA0035.jpg (arquivo anexado)",
+        "IMG-20251027-WA0023.jpg (arquivo anexado)",
+        "IMG-20251028-WA0033.jpg (arquivo anexado)",
+        "IMG-20251028-WA0034.jpg (arquivo anexado)",
+    ]
     by_line = {m.source.line: m for m in found}
     assert by_line[17].text == "@\u2068Eurico Max\u2069 teste de menção"  # FSI/PDI kept
     assert by_line[17].timestamp == datetime(2025, 10, 28, 14, 15)  # DD/MM/YYYY HH:MM, no comma
@@ -210,20 +236,32 @@ def test_egregora_older_export() -> None:
     assert len(records) == 10
     assert kinds(records) == {"system": 5, "text": 4, "media": 1}
     assert [m.text for m in messages(records) if m.sender == "Franklin"] == [
-        "Teste de grupo", "🐱", "IMG-20251002-WA0004.jpg (arquivo anexado)",
-        "https://youtu.be/Nkhp-mb6FRc?si=HFXbG4Kke-1Ec1XT", "Legal esse vídeo"]
+        "Teste de grupo",
+        "🐱",
+        "IMG-20251002-WA0004.jpg (arquivo anexado)",
+        "https://youtu.be/Nkhp-mb6FRc?si=HFXbG4Kke-1Ec1XT",
+        "Legal esse vídeo",
+    ]
 
 
 @needs_fixtures
 def test_sniff_on_real_files() -> None:
     whatsapp = [CHAT_MINER / n for n in CHAT_MINER_FILES] + [
-        PUSTUR / "_chat.txt", PUSTUR / "old-example__chat.txt", EGREGORA_DEMO, EGREGORA_OLD]
+        PUSTUR / "_chat.txt",
+        PUSTUR / "old-example__chat.txt",
+        EGREGORA_DEMO,
+        EGREGORA_OLD,
+    ]
     assert all(WHATSAPP.sniff(ExportFile(p)) for p in whatsapp)
-    others = [CHAT_MINER / "target.json", FIXTURES / "chat-miner" / "telegram" / "test_single_export.json",
-              FIXTURES / "cpython" / "mailbox_01.mbox", FIXTURES / "cpython" / "msg_15.txt",
-              FIXTURES / "mikel-mail" / "attachment_emails" / "attachment_with_encoded_name.eml",
-              FIXTURES / "discord-data-package" / "messages" / "c496503416080564238" / "messages.json",
-              PUSTUR / "whatsapp-chat-parser-example.zip"]
+    others = [
+        CHAT_MINER / "target.json",
+        FIXTURES / "chat-miner" / "telegram" / "test_single_export.json",
+        FIXTURES / "cpython" / "mailbox_01.mbox",
+        FIXTURES / "cpython" / "msg_15.txt",
+        FIXTURES / "mikel-mail" / "attachment_emails" / "attachment_with_encoded_name.eml",
+        FIXTURES / "discord-data-package" / "messages" / "c496503416080564238" / "messages.json",
+        PUSTUR / "whatsapp-chat-parser-example.zip",
+    ]
     assert [p.name for p in others if WHATSAPP.sniff(ExportFile(p))] == []
     # Zip members that are media are not chats.
     archive = PUSTUR / "whatsapp-chat-parser-example.zip"
@@ -235,37 +273,48 @@ def test_sniff_on_real_files() -> None:
 # Header variants (INDEX.md section E), one line each
 
 
-@pytest.mark.parametrize(("line", "stamp", "sender", "text"), [
-    ("[3/27/22, 21:41:35] Dmitry S: hi", datetime(2022, 3, 27, 21, 41, 35), "Dmitry S", "hi"),
-    ("27/03/2022, 21:41 - Ana: hi", datetime(2022, 3, 27, 21, 41), "Ana", "hi"),
-    ("[21:41:35, 3/27/22] Dmitry S: time first", datetime(2022, 3, 27, 21, 41, 35), "Dmitry S", "time first"),
-    ("[1.1.2019, 12.00.00] John Doe: dotted", datetime(2019, 1, 1, 12, 0), "John Doe", "dotted"),
-    ("13.06.18 21.25.15: a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
-    ("[06.13.18 21:25:15] a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
-    ("13.6.2018 klo 21.25.15 - a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
-    ("13. 6. 2018. 21:25:15 a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
-    ("13. 06. 2018. 21:25 - a: m", datetime(2018, 6, 13, 21, 25), "a", "m"),
-    ("[2018/06/13, 21:25:15] a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
-    ("2019-01-13 12:00 - John Doe: Hello", datetime(2019, 1, 13, 12, 0), "John Doe", "Hello"),
-    ("03-06-2018, 01.55 PM - a: m", datetime(2018, 6, 3, 13, 55), "a", "m"),
-    ("23/06/2018, 01:55 p.m. - Loris: one", datetime(2018, 6, 23, 13, 55), "Loris", "one"),
-    ("[13/3/18 1:55:00 p. m.] a: m", datetime(2018, 3, 13, 13, 55), "a", "m"),
-    ("13/06/2018 12:05 a.\u00a0m. - a: m", datetime(2018, 6, 13, 0, 5), "a", "m"),
-    ("[3/27/22, 9:41:35\u202fPM] Ana: nnbsp", datetime(2022, 3, 27, 21, 41, 35), "Ana", "nnbsp"),
-    ("3/27/22, 12:15\u202fam - Ana: midnight", datetime(2022, 3, 27, 0, 15), "Ana", "midnight"),
-    ("03/27/2022, 00:08 a. m. - Ana: hour 00", datetime(2022, 3, 27, 0, 8), "Ana", "hour 00"),
-    ("13/03/2022 12:00 pm - Ana: noon", datetime(2022, 3, 13, 12, 0), "Ana", "noon"),
-    ("\u200e[3/27/22, 21:41:55] Dmitry S: \u200eimage omitted", datetime(2022, 3, 27, 21, 41, 55), "Dmitry S",
-     "image omitted"),
-    ("\u200f٢٧\u200f/٣\u200f/٢٢، ٩:٤١ م - أحمد: مرحبا", datetime(2022, 3, 27, 21, 41), "أحمد", "مرحبا"),
-    ("\u200f٢٧\u200f/٣\u200f/٢٠٢٢ ٩:٤١ ص - أحمد: صباح", datetime(2022, 3, 27, 9, 41), "أحمد", "صباح"),
-    ("27/3/2565 21:41 - สมชาย: สวัสดี", datetime(2022, 3, 27, 21, 41), "สมชาย", "สวัสดี"),
-    ("27/03/2022 à 21:41 - Ana: salut", datetime(2022, 3, 27, 21, 41), "Ana", "salut"),
-    ("28/10/2025 14:15 - Franklin: no comma", datetime(2025, 10, 28, 14, 15), "Franklin", "no comma"),
-    ("[27.03.22, 21:41:35] \u202a+7 999 999-99-99\u202c: phone", datetime(2022, 3, 27, 21, 41, 35),
-     "+7 999 999-99-99", "phone"),
-    ("[27.03.22, 21:41:35] ~\u202fAna: tilde", datetime(2022, 3, 27, 21, 41, 35), "~ Ana", "tilde"),
-])
+@pytest.mark.parametrize(
+    ("line", "stamp", "sender", "text"),
+    [
+        ("[3/27/22, 21:41:35] Dmitry S: hi", datetime(2022, 3, 27, 21, 41, 35), "Dmitry S", "hi"),
+        ("27/03/2022, 21:41 - Ana: hi", datetime(2022, 3, 27, 21, 41), "Ana", "hi"),
+        ("[21:41:35, 3/27/22] Dmitry S: time first", datetime(2022, 3, 27, 21, 41, 35), "Dmitry S", "time first"),
+        ("[1.1.2019, 12.00.00] John Doe: dotted", datetime(2019, 1, 1, 12, 0), "John Doe", "dotted"),
+        ("13.06.18 21.25.15: a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+        ("[06.13.18 21:25:15] a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+        ("13.6.2018 klo 21.25.15 - a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+        ("13. 6. 2018. 21:25:15 a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+        ("13. 06. 2018. 21:25 - a: m", datetime(2018, 6, 13, 21, 25), "a", "m"),
+        ("[2018/06/13, 21:25:15] a: m", datetime(2018, 6, 13, 21, 25, 15), "a", "m"),
+        ("2019-01-13 12:00 - John Doe: Hello", datetime(2019, 1, 13, 12, 0), "John Doe", "Hello"),
+        ("03-06-2018, 01.55 PM - a: m", datetime(2018, 6, 3, 13, 55), "a", "m"),
+        ("23/06/2018, 01:55 p.m. - Loris: one", datetime(2018, 6, 23, 13, 55), "Loris", "one"),
+        ("[13/3/18 1:55:00 p. m.] a: m", datetime(2018, 3, 13, 13, 55), "a", "m"),
+        ("13/06/2018 12:05 a.\u00a0m. - a: m", datetime(2018, 6, 13, 0, 5), "a", "m"),
+        ("[3/27/22, 9:41:35\u202fPM] Ana: nnbsp", datetime(2022, 3, 27, 21, 41, 35), "Ana", "nnbsp"),
+        ("3/27/22, 12:15\u202fam - Ana: midnight", datetime(2022, 3, 27, 0, 15), "Ana", "midnight"),
+        ("03/27/2022, 00:08 a. m. - Ana: hour 00", datetime(2022, 3, 27, 0, 8), "Ana", "hour 00"),
+        ("13/03/2022 12:00 pm - Ana: noon", datetime(2022, 3, 13, 12, 0), "Ana", "noon"),
+        (
+            "\u200e[3/27/22, 21:41:55] Dmitry S: \u200eimage omitted",
+            datetime(2022, 3, 27, 21, 41, 55),
+            "Dmitry S",
+            "image omitted",
+        ),
+        ("\u200f٢٧\u200f/٣\u200f/٢٢، ٩:٤١ م - أحمد: مرحبا", datetime(2022, 3, 27, 21, 41), "أحمد", "مرحبا"),
+        ("\u200f٢٧\u200f/٣\u200f/٢٠٢٢ ٩:٤١ ص - أحمد: صباح", datetime(2022, 3, 27, 9, 41), "أحمد", "صباح"),
+        ("27/3/2565 21:41 - สมชาย: สวัสดี", datetime(2022, 3, 27, 21, 41), "สมชาย", "สวัสดี"),
+        ("27/03/2022 à 21:41 - Ana: salut", datetime(2022, 3, 27, 21, 41), "Ana", "salut"),
+        ("28/10/2025 14:15 - Franklin: no comma", datetime(2025, 10, 28, 14, 15), "Franklin", "no comma"),
+        (
+            "[27.03.22, 21:41:35] \u202a+7 999 999-99-99\u202c: phone",
+            datetime(2022, 3, 27, 21, 41, 35),
+            "+7 999 999-99-99",
+            "phone",
+        ),
+        ("[27.03.22, 21:41:35] ~\u202fAna: tilde", datetime(2022, 3, 27, 21, 41, 35), "~ Ana", "tilde"),
+    ],
+)
 def test_header_variants(tmp_path: Path, line: str, stamp: datetime, sender: str, text: str) -> None:
     message = one(tmp_path, line + "\n")
     assert (message.timestamp, message.sender, message.text, message.source.line) == (stamp, sender, text, 1)
@@ -278,24 +327,37 @@ def test_bom_and_lrm_before_the_first_header(tmp_path: Path) -> None:
 
 
 def test_continuation_line_that_looks_like_a_date(tmp_path: Path) -> None:
-    records = parse_text(tmp_path, "23/06/2018, 01:55 p.m. - Loris: one\ntwo\n2016-04-29 10:30:00\n"
-                                   "31/02/2018, 10:00 - not a date: still text\n"
-                                   "24/06/2018, 25:61 - bad time: still text\n")
-    assert rows(records) == [(1, datetime(2018, 6, 23, 13, 55), "Loris", Kind.TEXT,
-                              "one\ntwo\n2016-04-29 10:30:00\n31/02/2018, 10:00 - not a date: still text\n"
-                              "24/06/2018, 25:61 - bad time: still text")]
+    records = parse_text(
+        tmp_path,
+        "23/06/2018, 01:55 p.m. - Loris: one\ntwo\n2016-04-29 10:30:00\n"
+        "31/02/2018, 10:00 - not a date: still text\n"
+        "24/06/2018, 25:61 - bad time: still text\n",
+    )
+    assert rows(records) == [
+        (
+            1,
+            datetime(2018, 6, 23, 13, 55),
+            "Loris",
+            Kind.TEXT,
+            "one\ntwo\n2016-04-29 10:30:00\n31/02/2018, 10:00 - not a date: still text\n"
+            "24/06/2018, 25:61 - bad time: still text",
+        )
+    ]
 
 
 def test_out_of_order_timestamps_keep_file_order(tmp_path: Path) -> None:
-    records = parse_text(tmp_path, "[20.06.19, 16:00:00] A: later\n[20.06.19, 15:00:00] B: earlier\n"
-                                   "[19.06.19, 09:00:00] A: day before\n")
+    records = parse_text(
+        tmp_path, "[20.06.19, 16:00:00] A: later\n[20.06.19, 15:00:00] B: earlier\n[19.06.19, 09:00:00] A: day before\n"
+    )
     assert [(m.source.line, m.timestamp.hour, m.text) for m in messages(records)] == [
-        (1, 16, "later"), (2, 15, "earlier"), (3, 9, "day before")]
+        (1, 16, "later"),
+        (2, 15, "earlier"),
+        (3, 9, "day before"),
+    ]
 
 
 def test_multiline_crlf_lf_mixed_become_newlines_and_body_is_kept_exactly(tmp_path: Path) -> None:
-    text = ("[20.06.19, 15:58:47] Ana: first  \r\n  indented\rcr\n\n\u200eend \u200e\r\n"
-            "[20.06.19, 15:59:00] Bo: x\n")
+    text = "[20.06.19, 15:58:47] Ana: first  \r\n  indented\rcr\n\n\u200eend \u200e\r\n[20.06.19, 15:59:00] Bo: x\n"
     records = parse_text(tmp_path, text)
     assert [m.text for m in messages(records)] == ["first  \n  indented\rcr\n\n\u200eend \u200e", "x"]
 
@@ -308,25 +370,37 @@ def test_text_before_the_first_message_is_skipped_per_line(tmp_path: Path) -> No
     records = parse_text(tmp_path, "Exported chat\n\n   \nsecond line\n01/02/2020, 10:00 - Ana: hi\n")
     assert [(r.source.line, r.reason, r.text) for r in records if isinstance(r, Skipped)] == [
         (1, "text before the first message", "Exported chat"),
-        (4, "text before the first message", "second line")]
+        (4, "text before the first message", "second line"),
+    ]
     assert [m.text for m in messages(records)] == ["hi"]
 
 
 def test_empty_bodies_are_skipped_not_dropped(tmp_path: Path) -> None:
-    records = parse_text(tmp_path, "01/02/2020, 10:00 - Ana: hello\n01/02/2020, 10:01 - Ana: \n"
-                                   "01/02/2020, 10:02 - Ana:\n01/02/2020, 10:03 - Ana:   \n")
+    records = parse_text(
+        tmp_path,
+        "01/02/2020, 10:00 - Ana: hello\n01/02/2020, 10:01 - Ana: \n"
+        "01/02/2020, 10:02 - Ana:\n01/02/2020, 10:03 - Ana:   \n",
+    )
     assert [m.text for m in messages(records)] == ["hello"]
     assert [(r.source.line, r.reason) for r in records if isinstance(r, Skipped)] == [
-        (2, "empty message"), (3, "empty message"), (4, "empty message")]
+        (2, "empty message"),
+        (3, "empty message"),
+        (4, "empty message"),
+    ]
 
 
 def test_name_colon_without_space(tmp_path: Path) -> None:
     # A known sender's "Name:." is a message "."; an unknown name with a colon stays a system line.
-    records = parse_text(tmp_path, "01/02/2020, 10:00 - John Doe:.\n01/02/2020, 10:01 - John Doe: hi\n"
-                                   "01/02/2020, 10:02 - Topic changed to 10:30\n")
+    records = parse_text(
+        tmp_path,
+        "01/02/2020, 10:00 - John Doe:.\n01/02/2020, 10:01 - John Doe: hi\n"
+        "01/02/2020, 10:02 - Topic changed to 10:30\n",
+    )
     assert [(m.sender, m.kind, m.text) for m in messages(records)] == [
-        ("John Doe", Kind.TEXT, "."), ("John Doe", Kind.TEXT, "hi"),
-        (None, Kind.SYSTEM, "Topic changed to 10:30")]
+        ("John Doe", Kind.TEXT, "."),
+        ("John Doe", Kind.TEXT, "hi"),
+        (None, Kind.SYSTEM, "Topic changed to 10:30"),
+    ]
 
 
 def test_colon_inside_body_does_not_split_the_author(tmp_path: Path) -> None:
@@ -348,14 +422,17 @@ def test_day_first_evidence_late_in_the_file_fixes_earlier_lines(tmp_path: Path)
     assert [m.timestamp.date().isoformat() for m in messages(records)] == ["2020-02-01", "2020-01-13"]
 
 
-@pytest.mark.parametrize(("line", "day"), [
-    ("01/02/20, 10:00 - Ana: x", "2020-02-01"),  # "/" with a 24-hour clock: day first (most locales)
-    ("01.02.20, 10:00 - Ana: x", "2020-02-01"),  # dots: day first
-    ("[01.02.20, 10:00:00] Ana: x", "2020-02-01"),
-    ("1/2/20, 10:00 AM - Ana: x", "2020-01-02"),  # "/" with AM/PM: US month first
-    ("[1/2/20, 10:00:00 PM] Ana: x", "2020-01-02"),
-    ("2020-01-02 10:00 - Ana: x", "2020-01-02"),  # year first is always y-m-d
-])
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("01/02/20, 10:00 - Ana: x", "2020-02-01"),  # "/" with a 24-hour clock: day first (most locales)
+        ("01.02.20, 10:00 - Ana: x", "2020-02-01"),  # dots: day first
+        ("[01.02.20, 10:00:00] Ana: x", "2020-02-01"),
+        ("1/2/20, 10:00 AM - Ana: x", "2020-01-02"),  # "/" with AM/PM: US month first
+        ("[1/2/20, 10:00:00 PM] Ana: x", "2020-01-02"),
+        ("2020-01-02 10:00 - Ana: x", "2020-01-02"),  # year first is always y-m-d
+    ],
+)
 def test_ambiguous_files_follow_the_header_style(tmp_path: Path, line: str, day: str) -> None:
     assert one(tmp_path, line).timestamp.date().isoformat() == day
 
@@ -364,41 +441,69 @@ def test_ambiguous_files_follow_the_header_style(tmp_path: Path, line: str, day:
 # Kinds
 
 
-@pytest.mark.parametrize("body", [
-    "<Media omitted>", "<media omitted>", "<Medien ausgeschlossen>", "<Media weggelaten>",
-    "<Без медиафайлов>", "<Média vynechány>", "\u200eimage omitted", "video omitted", "audio omitted",
-    "sticker omitted",
-    "GIF omitted", "\u200eContact card omitted", "画像は含まれていません", "live location shared",
-    "\u200e<attached: 00000001-PHOTO-2019-01-01-12-00-00.jpg>",
-    "< attached: 00000042-PHOTO-2020-06-07-15-13-20.jpg >",
-    "test_document • \u200e2 pages \u200e<attached: 00000001-test_document.pdf>",
-    "test_document • \u200e1 page \u200edocument omitted",
-    "IMG-20190101-WA0000.jpg (file attached)", "AUD-20190101-WA0000. (file attached)",
-    "John Doe.vcf (file attached)",
-    "\u200eIMG-20251028-WA0035.jpg (arquivo anexado)", "IMG-20190101-WA0000.jpg (bestand bijgevoegd)",
-    "IMG-20190101-WA0000.jpg (Datei angehängt)",
-    " Helsinki (Helsinki): https://maps.google.com/?q=60.167850,24.952965",
-    " \u200eLocation: https://maps.google.com/?q=60.167850,24.952965",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<Media omitted>",
+        "<media omitted>",
+        "<Medien ausgeschlossen>",
+        "<Media weggelaten>",
+        "<Без медиафайлов>",
+        "<Média vynechány>",
+        "\u200eimage omitted",
+        "video omitted",
+        "audio omitted",
+        "sticker omitted",
+        "GIF omitted",
+        "\u200eContact card omitted",
+        "画像は含まれていません",
+        "live location shared",
+        "\u200e<attached: 00000001-PHOTO-2019-01-01-12-00-00.jpg>",
+        "< attached: 00000042-PHOTO-2020-06-07-15-13-20.jpg >",
+        "test_document • \u200e2 pages \u200e<attached: 00000001-test_document.pdf>",
+        "test_document • \u200e1 page \u200edocument omitted",
+        "IMG-20190101-WA0000.jpg (file attached)",
+        "AUD-20190101-WA0000. (file attached)",
+        "John Doe.vcf (file attached)",
+        "\u200eIMG-20251028-WA0035.jpg (arquivo anexado)",
+        "IMG-20190101-WA0000.jpg (bestand bijgevoegd)",
+        "IMG-20190101-WA0000.jpg (Datei angehängt)",
+        " Helsinki (Helsinki): https://maps.google.com/?q=60.167850,24.952965",
+        " \u200eLocation: https://maps.google.com/?q=60.167850,24.952965",
+    ],
+)
 def test_media_placeholders(tmp_path: Path, body: str) -> None:
     message = one(tmp_path, f"[1.1.2019, 12.00.00] John Doe: {body}\n")
     assert (message.kind, message.sender) == (Kind.MEDIA, "John Doe")
 
 
 def test_android_media_caption_and_location_block(tmp_path: Path) -> None:
-    records = parse_text(tmp_path, "2019-01-01 12:00 - Jo: IMG-20190101-WA0000.jpg (file attached)\n"
-                                   "Nice view\n2019-01-01 12:01 - Jo: Helsinki\nHelsinki\n"
-                                   "location: https://maps.google.com/?q=60.167850494384766,24.952964782714844\n"
-                                   "2019-01-01 12:02 - Jo: see https://maps.google.com/?q=60.1,24.9\n")
+    records = parse_text(
+        tmp_path,
+        "2019-01-01 12:00 - Jo: IMG-20190101-WA0000.jpg (file attached)\n"
+        "Nice view\n2019-01-01 12:01 - Jo: Helsinki\nHelsinki\n"
+        "location: https://maps.google.com/?q=60.167850494384766,24.952964782714844\n"
+        "2019-01-01 12:02 - Jo: see https://maps.google.com/?q=60.1,24.9\n",
+    )
     assert [(m.kind, m.text.split("\n")[0]) for m in messages(records)] == [
-        (Kind.MEDIA, "IMG-20190101-WA0000.jpg (file attached)"), (Kind.MEDIA, "Helsinki"),
-        (Kind.TEXT, "see https://maps.google.com/?q=60.1,24.9")]
+        (Kind.MEDIA, "IMG-20190101-WA0000.jpg (file attached)"),
+        (Kind.MEDIA, "Helsinki"),
+        (Kind.TEXT, "see https://maps.google.com/?q=60.1,24.9"),
+    ]
     assert messages(records)[0].text == "IMG-20190101-WA0000.jpg (file attached)\nNice view"
 
 
-@pytest.mark.parametrize("body", ["This message was deleted", "This message was deleted.",
-                                  "\u200eYou deleted this message.", "You deleted this message",
-                                  "Mensagem apagada", "Diese Nachricht wurde gelöscht"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "This message was deleted",
+        "This message was deleted.",
+        "\u200eYou deleted this message.",
+        "You deleted this message",
+        "Mensagem apagada",
+        "Diese Nachricht wurde gelöscht",
+    ],
+)
 def test_deleted_messages(tmp_path: Path, body: str) -> None:
     message = one(tmp_path, f"[1.1.2019, 12.00.00] Jane Doe: {body}\n")
     assert (message.kind, message.sender) == (Kind.DELETED, "Jane Doe")
@@ -409,24 +514,32 @@ def test_deleted_text_followed_by_more_lines_is_a_normal_message(tmp_path: Path)
     assert (message.kind, message.text) == (Kind.TEXT, "This message was deleted\nhaha not really")
 
 
-@pytest.mark.parametrize("line", [
-    "[1.1.2019, 12.00.00] Jane Doe: \u200eMessages to this chat and calls are now secured with end-to-end "
-    "encryption.",
-    "[1.1.2019, 12.00.00] John, Jane, Joe: \u200eMessages to this group are now secured with end-to-end "
-    "encryption.",
-    "[3/18/22, 14:56:01] Elon Musk: \u200eMessages and calls are end-to-end encrypted. No one outside of "
-    "this chat, not even WhatsApp, can read or listen to them.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[1.1.2019, 12.00.00] Jane Doe: \u200eMessages to this chat and calls are now secured with end-to-end "
+        "encryption.",
+        "[1.1.2019, 12.00.00] John, Jane, Joe: \u200eMessages to this group are now secured with end-to-end "
+        "encryption.",
+        "[3/18/22, 14:56:01] Elon Musk: \u200eMessages and calls are end-to-end encrypted. No one outside of "
+        "this chat, not even WhatsApp, can read or listen to them.",
+    ],
+)
 def test_ios_encryption_notice_with_an_author_is_system(tmp_path: Path, line: str) -> None:
     message = one(tmp_path, line)
     assert (message.kind, message.sender) == (Kind.SYSTEM, None)
     assert message.text.startswith("Messages")
 
 
-@pytest.mark.parametrize("body", [
-    "\u200eYou created group \"John, Jane, Joe\"", "Bob joined using this group's invite link",
-    "Você criou este grupo", "\u200eMessages to this group are now secured with end-to-end encryption.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '\u200eYou created group "John, Jane, Joe"',
+        "Bob joined using this group's invite link",
+        "Você criou este grupo",
+        "\u200eMessages to this group are now secured with end-to-end encryption.",
+    ],
+)
 def test_authorless_lines_are_system(tmp_path: Path, body: str) -> None:
     message = one(tmp_path, f"2019-01-01 12:00 - {body}\n")
     assert (message.kind, message.sender, message.text) == (Kind.SYSTEM, None, body.removeprefix("\u200e"))
@@ -436,18 +549,21 @@ def test_authorless_lines_are_system(tmp_path: Path, body: str) -> None:
 # Files: names, errors, sniffing, streaming
 
 
-@pytest.mark.parametrize(("path", "member", "chat"), [
-    ("WhatsApp Chat with Ana Lima.txt", None, "Ana Lima"),
-    ("WhatsApp Chat with\u00a0Ana.txt", None, "Ana"),
-    ("Conversa do WhatsApp com Teste.txt", None, "Teste"),
-    ("demo_chat__Conversa do WhatsApp com Teste.txt", None, "Teste"),
-    ("WhatsApp-Chat mit Max.txt", None, "Max"),
-    ("WhatsApp Chat - Family.zip", "_chat.txt", "Family"),
-    ("WhatsApp Chat with Bo.zip", "WhatsApp Chat with Bo.txt", "Bo"),
-    ("export.zip", "_chat.txt", "export"),
-    ("WhatsApp Chat - Family/_chat.txt", None, "Family"),
-    ("notes.txt", None, "notes"),
-])
+@pytest.mark.parametrize(
+    ("path", "member", "chat"),
+    [
+        ("WhatsApp Chat with Ana Lima.txt", None, "Ana Lima"),
+        ("WhatsApp Chat with\u00a0Ana.txt", None, "Ana"),
+        ("Conversa do WhatsApp com Teste.txt", None, "Teste"),
+        ("demo_chat__Conversa do WhatsApp com Teste.txt", None, "Teste"),
+        ("WhatsApp-Chat mit Max.txt", None, "Max"),
+        ("WhatsApp Chat - Family.zip", "_chat.txt", "Family"),
+        ("WhatsApp Chat with Bo.zip", "WhatsApp Chat with Bo.txt", "Bo"),
+        ("export.zip", "_chat.txt", "export"),
+        ("WhatsApp Chat - Family/_chat.txt", None, "Family"),
+        ("notes.txt", None, "notes"),
+    ],
+)
 def test_chat_name(path: str, member: str | None, chat: str) -> None:
     assert chat_name(ExportFile(Path("/exports") / path, member)) == chat
 
@@ -495,13 +611,16 @@ def test_undecodable_bytes_are_replaced_and_the_message_kept(tmp_path: Path) -> 
     assert (message.sender, message.text) == ("Ana", "caf\ufffd ok")
 
 
-@pytest.mark.parametrize("content", [
-    '{"messages": [{"date": "2020-01-01T10:00:00"}]}',
-    'AuthorID,Author,Date,Content,Attachments,Reactions\n"1","Ana","2020-01-01T10:00:00+00:00","hi","",""\n',
-    "From: Ana <ana@example.com>\nDate: Mon, 1 Jan 2020 10:00:00 +0000\nSubject: hi\n\nhello\n",
-    "Just some notes\n2020-01-01 was a good day\n",
-    "[2020-01-01 10:00:00,123] INFO started\n",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"messages": [{"date": "2020-01-01T10:00:00"}]}',
+        'AuthorID,Author,Date,Content,Attachments,Reactions\n"1","Ana","2020-01-01T10:00:00+00:00","hi","",""\n',
+        "From: Ana <ana@example.com>\nDate: Mon, 1 Jan 2020 10:00:00 +0000\nSubject: hi\n\nhello\n",
+        "Just some notes\n2020-01-01 was a good day\n",
+        "[2020-01-01 10:00:00,123] INFO started\n",
+    ],
+)
 def test_sniff_rejects_other_formats(tmp_path: Path, content: str) -> None:
     path = tmp_path / "file.txt"
     path.write_text(content, encoding="utf-8")
@@ -521,13 +640,15 @@ def test_sniff_looks_at_the_first_twenty_lines(tmp_path: Path) -> None:
 def test_zip_member_chat_through_load(tmp_path: Path) -> None:
     archive = tmp_path / "WhatsApp Chat - Family.zip"
     with zipfile.ZipFile(archive, "w") as z:
-        z.writestr("_chat.txt", "\u200e[20.06.19, 15:58:47] Mum: \u200eimage omitted\r\n"
-                                "[20.06.19, 15:59:00] Mum: hi\r\n")
+        z.writestr(
+            "_chat.txt", "\u200e[20.06.19, 15:58:47] Mum: \u200eimage omitted\r\n[20.06.19, 15:59:00] Mum: hi\r\n"
+        )
         z.writestr("00000001-PHOTO-2019-06-20-15-58-47.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
     result = load([archive])
     assert [(m.chat, m.sender, m.kind, m.text, str(m.source)) for m in result.messages] == [
         ("Family", "Mum", Kind.MEDIA, "image omitted", f"{archive}!_chat.txt:1"),
-        ("Family", "Mum", Kind.TEXT, "hi", f"{archive}!_chat.txt:2")]
+        ("Family", "Mum", Kind.TEXT, "hi", f"{archive}!_chat.txt:2"),
+    ]
     assert result.ignored == [f"{archive}!00000001-PHOTO-2019-06-20-15-58-47.jpg"]
 
 

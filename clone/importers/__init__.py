@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -89,8 +90,11 @@ def _expand(path: Path) -> Iterator[tuple[ExportFile, bool]]:
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
             yield from ((f, False) for f, _ in _expand(child))
     elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.namelist() if not m.endswith("/") and not m.startswith("__MACOSX/")]
+        except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError) as error:
+            raise ImportFileError(str(path), None, f"damaged zip archive ({error})") from None
         for member in sorted(members):
             yield ExportFile(path, member), False
     else:
@@ -172,6 +176,8 @@ def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> Fi
                 result.messages.append(record)
     except CloneError:
         raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:  # damaged bytes under the parser
+        raise ImportFileError(file.name, None, f"cannot read the file ({type(error).__name__}: {error})") from None
     except Exception as error:  # an importer bug must still name the file, never dump a traceback
         where = f"after line {line}" if line else "at the start"
         raise ImportFileError(file.name, None, f"could not read {where} ({type(error).__name__}: {error})") from error

@@ -86,7 +86,8 @@ def _chat_name(file: ExportFile, data: dict[str, Any]) -> str:
     title = data.get("title") or data.get("threadName")
     if isinstance(title, str) and title:
         return repair(title)
-    names = [_participant(p) for p in data.get("participants") or []]
+    listed = data.get("participants")
+    names = [_participant(p) for p in listed] if isinstance(listed, list) else []
     return ", ".join(n for n in names if n) or PurePosixPath(file.member or file.path.name).stem
 
 

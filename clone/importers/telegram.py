@@ -200,10 +200,11 @@ def _service_text(record: dict[str, Any]) -> str:
     if text.strip():
         return text
     # Service records usually have empty text: describe the action ("Ann invite members: Bob, Cy").
-    parts = [record.get("actor") or "", str(record.get("action", "service")).replace("_", " ")]
+    actor, listed = record.get("actor"), record.get("members")
+    parts = [actor if isinstance(actor, str) else "", str(record.get("action", "service")).replace("_", " ")]
     if record.get("title"):
         parts.append(f"\u201c{record['title']}\u201d")
-    members = [m for m in record.get("members") or [] if isinstance(m, str)]
+    members = [m for m in listed if isinstance(m, str)] if isinstance(listed, list) else []
     words = " ".join(p for p in parts if p)
     return f"{words}: {', '.join(members)}" if members else words
 

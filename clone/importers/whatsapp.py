@@ -197,37 +197,31 @@ def _match(line: str) -> re.Match[str] | None:
     return match
 
 
-# Scanning a chunk (see _chunks: every line follows a "\n"). Each pattern matches at the "\n" before a
-# line. _SCAN_ASCII matches the ASCII header there, or else only the "\n" when the line passes _match's
-# first-character test (then the full grammar decides, as in _match); _SCAN only does the latter, for
-# files whose headers are mostly not ASCII. No pattern can cross a "\n" or take a "\r", so a match in
-# the chunk is the match _match gives on the line alone.
+# Scanning a chunk (see _chunks: every line follows a "\n"). A scan pattern matches at the "\n" before
+# each line that passes _match's first-character test: the header there (ASCII grammar, or the full one
+# for files whose headers are mostly not ASCII) and the rest of its line, or else the "\n" alone with
+# all groups unset, and _fallback decides as _match would. No grammar takes a "\n" or "\r", so a header
+# matched in the chunk is the one _match finds on the line alone. The rest of the line: "raw" is what
+# precedes its first ": " (line.find(": ", end): the sender's name as written) and "body" what follows,
+# without the "\r" of a "\r\n" (a chunk's last line has its "\n" in the next chunk); with no ": ", "raw"
+# is unset and "body" is all of it. Possessive repeats: no backtracking on long lines.
+_REST = r"(?:(?P<raw>[^:\n]*+(?::(?! )[^:\n]*+)*+): )?(?P<body>[^\r\n]*+(?:\r(?!\n|\Z)[^\r\n]*+)*+)\r?"
 _LEADING = rf"(?=[\d\[{MARKS}])"  # \d as in the grammar: a line led by any other digit matches nothing
-_SCAN_ASCII = re.compile(rf"\n(?:{_HEADER_ASCII.pattern}|{_LEADING})")
-_SCAN = re.compile(rf"\n{_LEADING}")
-_HEADER_NL = re.compile(rf"\n{_HEADER.pattern}")
-_HEADER_TIME_FIRST_NL = re.compile(rf"\n{_HEADER_TIME_FIRST.pattern}")
+_SCAN_ASCII = re.compile(rf"\n(?:{_HEADER_ASCII.pattern}{_REST}|{_LEADING})")
+_SCAN_FULL = re.compile(rf"\n(?:{_HEADER.pattern}{_REST}|{_LEADING})")
+_HEADER_NL = re.compile(rf"\n{_HEADER.pattern}{_REST}")
+_HEADER_TIME_FIRST_NL = re.compile(rf"\n{_HEADER_TIME_FIRST.pattern}{_REST}")
 
 
-def _headers(chunk: str, ascii_first: bool, pos: int = 0) -> Iterator[re.Match[str]]:
-    """The header matches in a chunk from ``pos``, each starting at the "\n" before its line."""
+def _fallback(chunk: str, at: int, ascii_first: bool) -> re.Match[str] | None:
+    """The header after the "\n" at ``at`` that the scan's own grammar did not read, if any."""
     if not ascii_first:
-        for lead in _SCAN.finditer(chunk, pos):
-            at = lead.start()
-            match = _HEADER_NL.match(chunk, at) or _HEADER_TIME_FIRST_NL.match(chunk, at)
-            if match is not None:
-                yield match
-        return
-    unicode = not chunk.isascii()  # in an ASCII chunk only "[" lines can need the full grammar
-    for match in _SCAN_ASCII.finditer(chunk, pos):
-        at = match.start()
-        if match.end() == at + 1:  # not an ASCII header, but it may be a header
-            if not (unicode or chunk[at + 1] == "["):
-                continue
-            match = _HEADER_NL.match(chunk, at) or _HEADER_TIME_FIRST_NL.match(chunk, at)
-            if match is None:
-                continue
-        yield match
+        return _HEADER_TIME_FIRST_NL.match(chunk, at)
+    eol = chunk.find("\n", at + 1)
+    line = chunk[at + 1 : eol if eol >= 0 else len(chunk)]
+    if line[:1] != "[" and line.isascii():  # the full grammar reads ASCII as the ASCII one does
+        return None
+    return _HEADER_NL.match(chunk, at) or _HEADER_TIME_FIRST_NL.match(chunk, at)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -342,30 +336,30 @@ def survey(chunks: Iterable[str]) -> Survey:
                 lines += chunk.count("\n")
                 continue  # blank lines only: nothing to match
         pos = 0
-        while pos >= 0:
-            scan, pos = _headers(chunk, ascii_first, pos), -1
-            for match in scan:
+        while pos >= 0:  # again from the line after a change of grammar
+            matches, pos = (_SCAN_ASCII if ascii_first else _SCAN_FULL).finditer(chunk, pos), -1
+            for match in matches:
+                date, raw = match.group("date", "raw")
+                if date is None:
+                    match = _fallback(chunk, match.start(), ascii_first)
+                    if match is None:
+                        continue
+                    date, raw = match.group("date", "raw")
                 switch = result.headers == _SAMPLE_HEADERS  # enough to tell whether the ASCII path pays off
                 if not result.headers:
                     result.default_day_first = _default_day_first(match)
                 result.headers += 1
                 result.ascii_headers += match.re is _SCAN_ASCII
-                date = match.group("date")
                 if date != last_date:  # consecutive messages share a date: vote once per run
                     last_date = date
                     _vote(result, date)
-                end = match.end()
-                eol = chunk.find("\n", end)
-                colon = chunk.find(": ", end, len(chunk) if eol < 0 else eol)
-                if colon > end:
-                    raw = chunk[end:colon]
-                    if raw not in raw_names and len(raw_names) < _MAX_SENDERS:
-                        raw_names.add(raw)
-                        result.senders.add(clean_name(raw))
+                if raw and raw not in raw_names and len(raw_names) < _MAX_SENDERS:
+                    raw_names.add(raw)
+                    result.senders.add(clean_name(raw))
                 if switch and ascii_first != result.ascii_first:  # from the next line on
                     ascii_first = result.ascii_first
-                    if eol >= 0:
-                        pos = eol
+                    if match.end() < len(chunk):
+                        pos = match.end()
                     break
     return result
 
@@ -427,8 +421,7 @@ def _bound(cache: dict) -> dict:
     return cache
 
 
-# line number, chunk, header line start and end in it, time, sender, first line of the body
-_Header = tuple[int, str, int, int, datetime, "str | None", str]
+_Header = tuple[int, re.Match[str], datetime, "str | None", str]  # line number, header, time, sender, first line
 
 
 def _drop_cr(block: str) -> str:
@@ -444,13 +437,6 @@ class _Parser:
         self.day_first, self.ascii_first = facts.day_first, facts.ascii_first
         self.dates: dict[str, tuple[int, int, int] | None] = {}  # "20.06.19" -> (2019, 6, 20)
         self.names: dict[str, str] = {}  # raw name -> clean name
-        self.last_key, self.last_stamp = "", _INVALID
-
-    def timestamp(self, match: re.Match[str]) -> datetime:
-        key = match.group("ts")
-        if key != self.last_key:  # bursts of messages share a timestamp text
-            self.last_key, self.last_stamp = key, self._timestamp(match)
-        return self.last_stamp
 
     def _timestamp(self, match: re.Match[str]) -> datetime:
         date_text, hour, minute, second, ampm = match.group("date", "h", "mi", "s", "ap")
@@ -471,13 +457,22 @@ class _Parser:
         """Records from a file's chunks (see _chunks). A chunk's lines between two headers are one block:
         continuation lines of the pending message, or text before the first message."""
         invalid, ascii_first, names = _INVALID, self.ascii_first, self.names
+        scan = _SCAN_ASCII if ascii_first else _SCAN_FULL
         pending: _Header | None = None
         more: list[str] = []  # blocks of continuation lines of the pending message
         lineno = 0  # lines before the current block
+        key, stamp = "", invalid
         for chunk in chunks:
             pos = 0  # the "\n" before the first line not yet read
-            for match in _headers(chunk, ascii_first):
-                stamp = self.timestamp(match)
+            for match in scan.finditer(chunk):
+                ts, raw, body = match.group("ts", "raw", "body")
+                if ts is None:
+                    match = _fallback(chunk, match.start(), ascii_first)
+                    if match is None:
+                        continue
+                    ts, raw, body = match.group("ts", "raw", "body")
+                if ts != key:  # bursts of messages share a timestamp text
+                    key, stamp = ts, self._timestamp(match)
                 if stamp is invalid:  # a date-like line that is no real header: part of a block
                     continue
                 start = match.start()
@@ -493,24 +488,16 @@ class _Parser:
                     if more:
                         more = []
                 lineno += 1
-                end = match.end()
-                eol = pos = chunk.find("\n", end)
-                if eol < 0:
-                    eol = pos = len(chunk)
-                if chunk[eol - 1] == "\r":
-                    eol -= 1
-                colon = chunk.find(": ", end, eol)
-                if colon > end:  # "Name: body", the raw name cached
-                    raw = chunk[end:colon]
+                pos = match.end()
+                if raw:  # "Name: body", the raw name cached
                     sender = names.get(raw)
                     if sender is None:
                         sender = _bound(names)[raw] = clean_name(raw)
-                    body = chunk[colon + 2 : eol]
                 else:
-                    sender, body = split_author(chunk[end:eol], self.senders)
+                    sender, body = split_author(body if raw is None else ": " + body, self.senders)
                 if body[:1] == "\u200e":  # the LRM iOS puts before media/system bodies
                     body = body[1:]
-                pending = (lineno, chunk, start + 1, eol, stamp, sender, body)
+                pending = (lineno, match, stamp, sender, body)
             if pos < len(chunk):  # the chunk's last block
                 block = chunk[pos + 1 :]
                 if pending is None:
@@ -531,11 +518,11 @@ class _Parser:
 
     def finish(self, pending: _Header, more: list[str]) -> Message | Skipped:
         """The record for a complete message: header fields + first body line, and continuation lines."""
-        lineno, chunk, start, end, stamp, sender, first = pending
+        lineno, header, stamp, sender, first = pending
         text = "\n".join([first, *more]) if more else first
         source = Source(self.name, lineno)
         if not text.strip(_STRIP + "\n"):
-            return Skipped(source, "empty message", chunk[start:end])
+            return Skipped(source, "empty message", header.string[header.start() + 1 : header.end("body")])
         if sender is None:
             kind = Kind.SYSTEM
         else:
