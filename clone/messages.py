@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
+
+NO_EXTRA: Mapping[str, str] = MappingProxyType({})  # shared: a million messages need no million empty dicts
 
 
 class Kind(StrEnum):
@@ -36,7 +40,7 @@ class Message:
     source: Source
     id: str | None = None  # platform message id, where the platform has one
     reply_to: str | None = None  # id of the message this one replies to
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=lambda: NO_EXTRA)  # attachments, edits, platform ids
 
 
 @dataclass(frozen=True, slots=True)

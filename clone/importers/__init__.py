@@ -138,9 +138,16 @@ def _drop_overlaps(result: ImportResult) -> None:
     """Overlapping exports of one chat (last year's and this year's) hold the same messages twice.
     For each message that appears in several files, keep the copies of the file that has the most of
     them (a person may really send "ok" twice in a minute) and report the others as skipped."""
+    files: dict[tuple[str, str], set[str]] = {}
+    for m in result.messages:
+        files.setdefault((m.platform, m.chat), set()).add(m.source.file)
+    shared = {chat for chat, names in files.items() if len(names) > 1}
+    if not shared:  # the usual case: each chat comes from one file, nothing to compare
+        return
     copies: dict[tuple, Counter[str]] = {}
     for m in result.messages:
-        copies.setdefault(_identity(m), Counter())[m.source.file] += 1
+        if (m.platform, m.chat) in shared:
+            copies.setdefault(_identity(m), Counter())[m.source.file] += 1
     winners = {key: files.most_common(1)[0][0] for key, files in copies.items() if len(files) > 1}
     if not winners:
         return
