@@ -47,6 +47,7 @@ class Clone:
         base = AutoModelForCausalLM.from_pretrained(self.run["base_model_path"])
         self.model = PeftModel.from_pretrained(base, folder / "adapter").eval()
         self.history: list[dict[str, str]] = []
+        self.seeded = False
 
     def context(self) -> Context:
         relationship = self.relationship or load_contacts(self.workspace).get(self.partner or "")
@@ -67,8 +68,9 @@ class Clone:
         )
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         s = self.settings
-        if s.seed is not None:
+        if s.seed is not None and not self.seeded:  # once: a session repeats, and /retry gives a new reply
             torch.manual_seed(s.seed)
+            self.seeded = True
         kwargs = dict(
             **inputs,
             streamer=streamer,
@@ -93,6 +95,11 @@ class Clone:
         for _ in self.stream(message):
             pass
         return self.history[-1]["content"]
+
+    def retry(self) -> Iterator[str]:
+        """Another reply to the last message (streamed), replacing the previous reply in the history."""
+        self.history.pop()
+        return self.stream(self.history.pop()["content"])
 
     def reset(self) -> None:
         self.history.clear()

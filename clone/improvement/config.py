@@ -1,0 +1,83 @@
+"""The settings of `clone improve`: one dataclass whose fields are the `--set key=value` keys."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields
+from typing import Any, get_type_hints
+
+import yaml
+
+from clone.errors import CloneError
+from clone.recipes import _coerce
+
+METHODS = ("spin", "grpo", "feedback")
+
+
+@dataclass
+class ImproveConfig:
+    """How the clone improves after SFT. The defaults are sized for 2 CPU cores and the bundled model;
+    `for_device` scales the sample counts up when a GPU is there."""
+
+    method: str = "spin"  # spin: self-play DPO rounds; grpo: voice rewards; feedback: your ratings and edits
+    rounds: int = 2  # self-play rounds (each samples fresh replies from the improved clone)
+    contexts: int = 48  # training contexts per round (0: all)
+    eval_samples: int = 24  # held-out replies scored after every round (0: no per-round evaluation)
+    # optimisation
+    learning_rate: float = 2e-5
+    epochs: float = 1.0
+    batch_size: int = 4
+    grad_accum: int = 1
+    max_length: int = 384  # prompt + reply tokens; longer contexts are cut from the left
+    beta: float = 0.1  # DPO: how far from the reference (the previous round); GRPO: KL weight
+    seed: int = 0
+    # sampling the clone's replies
+    max_new_tokens: int = 40
+    temperature: float = 0.8
+    # GRPO
+    steps: int = 12  # optimisation steps
+    num_generations: int = 4  # replies per context, compared with each other
+    rewards: str = "authorship,style,length,placeholders,repetition"  # names or module:function, comma-separated
+    reward_weights: str = "1,1,0.5,1,1"  # one per reward
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def problems(self) -> list[str]:
+        checks = [
+            (self.method in METHODS, f"method must be one of {', '.join(METHODS)}"),
+            (self.rounds >= 1, "rounds must be at least 1"),
+            (self.contexts >= 0, "contexts must be 0 (all) or more"),
+            (self.learning_rate > 0, "learning_rate must be positive"),
+            (self.num_generations >= 2, "num_generations must be at least 2 (GRPO compares replies)"),
+            (self.max_new_tokens >= 1, "max_new_tokens must be positive"),
+            (len(self.reward_names()) == len(self.weights()), "reward_weights needs one weight per reward"),
+        ]
+        return [message for ok, message in checks if not ok]
+
+    def reward_names(self) -> list[str]:
+        return [name.strip() for name in self.rewards.split(",") if name.strip()]
+
+    def weights(self) -> list[float]:
+        try:
+            return [float(w) for w in self.reward_weights.split(",") if w.strip()]
+        except ValueError:
+            raise CloneError(f"reward_weights {self.reward_weights!r}: expected numbers like 1,1,0.5") from None
+
+
+def improve_config(method: str = "spin", overrides: list[str] | None = None) -> ImproveConfig:
+    """The defaults for ``method`` with `key=value` overrides, checked."""
+    values: dict[str, Any] = {"method": method}
+    for item in overrides or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise CloneError(f"--set {item!r}: expected key=value")
+        values[key.strip()] = yaml.safe_load(value)
+    types = get_type_hints(ImproveConfig)
+    unknown = sorted(set(values) - {f.name for f in fields(ImproveConfig)})
+    if unknown:
+        raise CloneError(f"unknown improve key(s) {', '.join(unknown)}; known: {', '.join(sorted(types))}")
+    config = ImproveConfig(**{k: _coerce(k, v, types[k]) for k, v in values.items()})
+    if problems := config.problems():
+        raise CloneError("; ".join(problems))
+    return config
