@@ -6,6 +6,7 @@ The library has the same verbs as the CLI::
     exports = clone.load(["WhatsApp Chat with Sam.txt"])      # clone import
     clone.build_dataset(exports.messages, me=["Maya Chen"])     # clone import --me
     clone.train(recipe="smollm2-135m-cpu")                      # clone train
+    clone.export()                                              # clone export (merged, GGUF, Modelfile)
     maya = clone.Clone()                                        # clone talk
     print(maya.reply("are you coming climbing tonight?"))
 """
@@ -13,6 +14,7 @@ The library has the same verbs as the CLI::
 from clone.chat import Clone, GenerationSettings
 from clone.dataset import DatasetOptions, build_dataset
 from clone.errors import CloneError
+from clone.export import ExportResult, export
 from clone.importers import ImportResult, load
 from clone.messages import Kind, Message, Skipped, Source
 from clone.recipes import Recipe, load_recipe
@@ -24,6 +26,7 @@ __all__ = [
     "Clone",
     "CloneError",
     "DatasetOptions",
+    "ExportResult",
     "GenerationSettings",
     "ImportResult",
     "Kind",
@@ -33,6 +36,7 @@ __all__ = [
     "Source",
     "Workspace",
     "build_dataset",
+    "export",
     "inspect",
     "load",
     "load_recipe",

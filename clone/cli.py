@@ -228,6 +228,55 @@ def _stream(clone, message: str, label: str = "") -> None:
 
 
 @app.command()
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder to write (default: WORKSPACE/export).")
+    ] = None,
+    gguf: Annotated[
+        bool | None,
+        typer.Option(
+            "--gguf/--no-gguf",
+            help="Write clone.gguf for llama.cpp/Ollama (default: when the architecture is llama or qwen2).",
+        ),
+    ] = None,
+    gguf_type: Annotated[str, typer.Option("--gguf-type", help="Tensor type of the GGUF file: f16 or f32.")] = "f16",
+    with_: Annotated[
+        str | None, typer.Option("--with", help="Who the clone talks to, in the Modelfile's system prompt.")
+    ] = None,
+    relationship: Annotated[
+        str | None, typer.Option(help="Who they are to you (default: their line in the workspace's contacts.yaml).")
+    ] = None,
+    platform: Annotated[str, typer.Option(help="Platform named in the system prompt.")] = "whatsapp",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Write the clone for other runtimes: the LoRA merged into the base model (merged/), a GGUF file for
+    llama.cpp (clone.gguf) and an Ollama Modelfile.
+
+    Example: clone export && ollama create maya -f clone-workspace/export/Modelfile
+    """
+    from clone.export import export as export_clone
+    from clone.export import ollama_name
+
+    result = export_clone(
+        Workspace(workspace),
+        output,
+        gguf=gguf,
+        gguf_type=gguf_type,
+        partner=with_,
+        relationship=relationship,
+        platform=platform,
+    )
+    out.print(f"merged model: {result.merged}", highlight=False, soft_wrap=True)
+    if result.gguf is not None:
+        out.print(f"GGUF ({result.gguf_type}): {result.gguf}", highlight=False, soft_wrap=True)
+    out.print(
+        f"Ollama: cd {result.folder} && ollama create {ollama_name(result.me)} -f Modelfile",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
 def inspect(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     html: Annotated[

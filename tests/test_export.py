@@ -1,0 +1,572 @@
+"""clone export on tiny random models: merged weights, the GGUF file read back by transformers, the Modelfile."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from clone import models
+from clone.errors import CloneError
+from clone.export import (
+    OLLAMA_TEMPLATES,
+    STOP_TOKENS,
+    export,
+    inference_template,
+    llama3_rope_factors,
+    permute_qk,
+    template_family,
+    tokenizer_pre,
+)
+from clone.workspace import Workspace
+from tests.conftest import EXAMPLES, SMOLLM2_TEMPLATE
+
+SAMPLE = "<|im_start|>user\nhey Sam, 3 33 333 4444 ok?? I'll be there 🍜  soon\n\n<|im_end|>\n<|im_start|>assistant\n"
+CONVERSATION = [
+    {"role": "system", "content": "You are Maya, chatting with Sam on WhatsApp. Reply as Maya would."},
+    {"role": "user", "content": "dinner tonight?"},
+    {"role": "assistant", "content": "omg yes 🍜"},
+    {"role": "user", "content": "7pm at Hoshi"},
+]
+
+
+# --- tiny models ---------------------------------------------------------------------------------
+
+
+def build_tiny_qwen2(folder: Path) -> Path:
+    """A byte-level BPE tokenizer with Qwen2's pre-tokenizer (digits one by one) and a 2-layer random Qwen2 with
+    q/k/v biases, an untied output layer and more embedding rows than tokens, as real Qwen2 models have."""
+    import torch
+    from tokenizers import Regex, Tokenizer, decoders, pre_tokenizers, trainers
+    from tokenizers import models as tokenizer_models
+    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+    from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    bpe = Tokenizer(tokenizer_models.BPE(unk_token=None))
+    bpe.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(PRETOKENIZE_REGEX), behavior="isolated"),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ]
+    )
+    bpe.decoder = decoders.ByteLevel()
+    corpus = [p.read_text(encoding="utf-8") for p in EXAMPLES.glob("*.txt")]
+    trainer = trainers.BpeTrainer(
+        vocab_size=700, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    bpe.train_from_iterator(corpus, trainer)
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=bpe, eos_token="<|im_end|>", pad_token="<|endoftext|>", unk_token="<|endoftext|>"
+    )
+    tokenizer.chat_template = SMOLLM2_TEMPLATE
+    torch.manual_seed(1)
+    config = Qwen2Config(
+        vocab_size=len(tokenizer) + 8,
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=512,
+        rope_theta=1000000.0,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        tie_word_embeddings=False,
+    )
+    model = Qwen2ForCausalLM(config)
+    with torch.no_grad():  # random biases, so a missing or misplaced bias shows in the logits
+        for layer in model.model.layers:
+            for projection in (layer.self_attn.q_proj, layer.self_attn.k_proj, layer.self_attn.v_proj):
+                projection.bias.normal_(0, 0.5)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_qwen2(tmp_path_factory) -> Path:
+    return build_tiny_qwen2(tmp_path_factory.mktemp("tiny-qwen2"))
+
+
+def trained_workspace(base: Path, root: Path) -> Workspace:
+    """A workspace as `clone train` leaves it: a LoRA adapter with nonzero weights on every linear layer, the
+    train-time tokenizer (template with generation markers) and run.json."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from clone.progress import quiet_libraries
+
+    quiet_libraries()
+    workspace = Workspace(root)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    tokenizer.chat_template = models.training_template(tokenizer.chat_template)
+    torch.manual_seed(2)
+    config = LoraConfig(r=4, lora_alpha=16, target_modules="all-linear", init_lora_weights=False, task_type="CAUSAL_LM")
+    get_peft_model(AutoModelForCausalLM.from_pretrained(base), config).save_pretrained(workspace.model / "adapter")
+    tokenizer.save_pretrained(workspace.model / "tokenizer")
+    run = {"me": "Maya Chen", "base_model": str(base), "base_model_path": str(base), "recipe": {}}
+    (workspace.model / "run.json").write_text(json.dumps(run))
+    return workspace
+
+
+def logits(model, ids):
+    import torch
+
+    with torch.no_grad():
+        return model(ids).logits
+
+
+@pytest.fixture(params=["llama", "qwen2"])
+def base(request, tiny_model, tiny_qwen2) -> Path:
+    return tiny_model if request.param == "llama" else tiny_qwen2
+
+
+# --- merged model and GGUF -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("gguf_type", "tolerance"), [("f32", 1e-5), ("f16", 1e-2)])
+def test_merged_and_gguf_give_the_clone_logits(base, gguf_type, tolerance, tmp_path):
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    workspace = trained_workspace(base, tmp_path / "ws")
+    result = export(workspace, gguf_type=gguf_type, show_progress=False)
+    assert result.folder == workspace.root / "export" and result.gguf == result.folder / "clone.gguf"
+
+    tokenizer = AutoTokenizer.from_pretrained(workspace.model / "tokenizer")
+    ids = tokenizer(SAMPLE, return_tensors="pt")["input_ids"]
+    plain = logits(AutoModelForCausalLM.from_pretrained(base), ids)
+    clone = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base), workspace.model / "adapter").eval()
+    expected = logits(clone, ids)
+    assert (expected - plain).abs().max() > 1e-2  # the adapter changes the model, so the comparisons mean something
+
+    merged_model = AutoModelForCausalLM.from_pretrained(result.merged)
+    merged = logits(merged_model, ids)
+    assert (merged - expected).abs().max() < 1e-5
+
+    from_gguf = AutoModelForCausalLM.from_pretrained(result.folder, gguf_file="clone.gguf")
+    assert from_gguf.config.model_type == merged_model.config.model_type
+    gguf_logits = logits(from_gguf, ids)
+    difference = (gguf_logits - merged).abs().max().item()
+    assert difference < tolerance, f"{gguf_type}: GGUF logits differ by {difference}"
+    if gguf_type == "f16":  # the whole difference is f16 rounding: the merged model with f16-rounded matrices
+        with torch.no_grad():
+            for parameter in merged_model.parameters():
+                if parameter.ndim == 2:
+                    parameter.copy_(parameter.half().float())
+        assert (gguf_logits - logits(merged_model, ids)).abs().max() < 1e-5
+
+    gguf_tokenizer = AutoTokenizer.from_pretrained(result.folder, gguf_file="clone.gguf")
+    for text in (SAMPLE, "Dinner at 7:30? 12345 café — sounds good!! 😂😂"):
+        assert gguf_tokenizer(text)["input_ids"] == tokenizer(text)["input_ids"]
+    assert gguf_tokenizer.chat_template == SMOLLM2_TEMPLATE
+
+
+def test_gguf_metadata_and_tensors_follow_llama_cpp(tiny_model, tmp_path):
+    import gguf
+    import numpy as np
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    result = export(trained_workspace(tiny_model, tmp_path / "ws"), show_progress=False)
+    reader = gguf.GGUFReader(result.gguf)
+    field = {name: f.contents() for name, f in reader.fields.items()}
+    assert field["general.architecture"] == "llama"
+    assert field["general.file_type"] == gguf.LlamaFileType.MOSTLY_F16
+    expected = {
+        "llama.context_length": 1024,
+        "llama.embedding_length": 64,
+        "llama.block_count": 2,
+        "llama.feed_forward_length": 128,
+        "llama.attention.head_count": 4,
+        "llama.attention.head_count_kv": 2,
+        "llama.rope.dimension_count": 16,
+        "llama.rope.freq_base": 10000.0,
+        "llama.vocab_size": 600,
+        "tokenizer.ggml.model": "gpt2",
+        "tokenizer.ggml.pre": "gpt-2",
+        "tokenizer.ggml.bos_token_id": 1,
+        "tokenizer.ggml.eos_token_id": 2,
+        "tokenizer.ggml.padding_token_id": 2,
+        "tokenizer.ggml.eot_token_id": 2,
+        "tokenizer.ggml.add_bos_token": False,
+    }
+    assert {key: field[key] for key in expected} == expected
+    assert field["llama.attention.layer_norm_rms_epsilon"] == pytest.approx(1e-6)
+    assert len(field["tokenizer.ggml.tokens"]) == 600 and field["tokenizer.ggml.tokens"][1] == "<|im_start|>"
+    assert field["tokenizer.ggml.token_type"][:4] == [3, 3, 3, 1]  # CONTROL for the special tokens, then NORMAL
+    assert field["tokenizer.ggml.merges"] and " " in field["tokenizer.ggml.merges"][0]
+    assert field["tokenizer.chat_template"] == SMOLLM2_TEMPLATE  # the inference template, not the train-time one
+
+    tensors = {t.name: t for t in reader.tensors}
+    layer = [
+        "attn_norm",
+        "attn_q",
+        "attn_k",
+        "attn_v",
+        "attn_output",
+        "ffn_norm",
+        "ffn_gate",
+        "ffn_up",
+        "ffn_down",
+    ]
+    names = {"token_embd.weight", "output_norm.weight"} | {f"blk.{i}.{n}.weight" for i in range(2) for n in layer}
+    assert set(tensors) == names  # tied embeddings: no output.weight, llama.cpp reuses token_embd
+    assert tensors["blk.0.attn_q.weight"].tensor_type == gguf.GGMLQuantizationType.F16
+    assert tensors["blk.0.attn_norm.weight"].tensor_type == gguf.GGMLQuantizationType.F32
+
+    # q and k rows are interleaved the way llama.cpp's rotary embedding expects; v is stored as it is
+    merged = AutoModelForCausalLM.from_pretrained(result.merged).model.layers[0].self_attn
+    stored = {n: np.asarray(tensors[f"blk.0.attn_{n}.weight"].data, dtype=np.float32) for n in ("q", "k", "v")}
+    q, k, v = (merged.q_proj.weight.detach(), merged.k_proj.weight.detach(), merged.v_proj.weight.detach())
+    assert np.allclose(stored["q"], permute_qk(q, 4).numpy(), atol=1e-3)
+    assert np.allclose(stored["k"], permute_qk(k, 4, 2).numpy(), atol=1e-3)
+    assert not np.allclose(stored["k"], k.numpy(), atol=1e-3)
+    assert np.allclose(stored["v"], v.numpy(), atol=1e-3)
+    rows = permute_qk(torch.arange(8.0).reshape(8, 1), 1).flatten()
+    assert rows.tolist() == [0, 4, 1, 5, 2, 6, 3, 7]  # each head's two halves interleaved into pairs
+
+
+def test_qwen2_keeps_biases_and_its_output_layer(tiny_qwen2, tmp_path):
+    import gguf
+    import numpy as np
+    from transformers import AutoModelForCausalLM
+
+    result = export(trained_workspace(tiny_qwen2, tmp_path / "ws"), gguf_type="f32", show_progress=False)
+    reader = gguf.GGUFReader(result.gguf)
+    tensors = {t.name: t for t in reader.tensors}
+    assert {"output.weight", "blk.1.attn_q.bias", "blk.1.attn_k.bias", "blk.1.attn_v.bias"} <= set(tensors)
+    merged = AutoModelForCausalLM.from_pretrained(result.merged).model.layers[1].self_attn
+    assert np.array_equal(np.asarray(tensors["blk.1.attn_q.weight"].data), merged.q_proj.weight.detach().numpy())
+    assert np.array_equal(np.asarray(tensors["blk.1.attn_k.bias"].data), merged.k_proj.bias.detach().numpy())
+    fields = {name: f.contents() for name, f in reader.fields.items()}
+    assert fields["tokenizer.ggml.pre"] == "qwen2"
+    tokens = fields["tokenizer.ggml.tokens"]
+    assert len(tokens) == fields["qwen2.vocab_size"] and tokens[-1].startswith("[PAD")  # padded to the embeddings
+    assert fields["tokenizer.ggml.token_type"][-1] == gguf.TokenType.UNUSED
+    assert fields["qwen2.rope.freq_base"] == 1000000.0
+
+
+def test_merged_folder_ships_the_inference_template_and_talk_sampling(tiny_model, tmp_path):
+    from transformers import AutoTokenizer, GenerationConfig
+
+    result = export(trained_workspace(tiny_model, tmp_path / "ws"), gguf=False, show_progress=False)
+    assert result.gguf is None and not (result.folder / "clone.gguf").exists()
+    tokenizer = AutoTokenizer.from_pretrained(result.merged)
+    assert tokenizer.chat_template == SMOLLM2_TEMPLATE and "{% generation %}" not in tokenizer.chat_template
+    config = GenerationConfig.from_pretrained(result.merged)
+    eos = config.eos_token_id if isinstance(config.eos_token_id, list) else [config.eos_token_id]
+    assert tokenizer.convert_tokens_to_ids("<|im_end|>") in eos
+    assert config.do_sample and config.temperature == 0.8 and config.top_p == 0.9
+    record = json.loads((result.folder / "export.json").read_text())
+    assert record["me"] == "Maya Chen" and record["family"] == "chatml" and record["gguf"] is None
+    assert "FROM ./merged" in result.modelfile.read_text()
+
+
+def test_training_template_without_markers_renders_like_the_original(tiny_model):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    stripped = inference_template(None, models.training_template(SMOLLM2_TEMPLATE))
+    assert "{% generation %}" not in stripped and "endgeneration" not in stripped
+    for prompt in (True, False):
+        render = [
+            tokenizer.apply_chat_template(CONVERSATION, chat_template=t, tokenize=False, add_generation_prompt=prompt)
+            for t in (stripped, SMOLLM2_TEMPLATE)
+        ]
+        assert render[0] == render[1]
+    assert inference_template(SMOLLM2_TEMPLATE, "anything") == SMOLLM2_TEMPLATE
+
+
+def test_export_after_a_real_training_run(tiny_model, tmp_path):
+    """The workspace `clone train` writes (adapter, tokenizer, run.json) is what export reads."""
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from clone.dataset.build import DatasetOptions, build_dataset
+    from clone.messages import Kind, Message, Source
+    from clone.recipes import Recipe
+    from clone.train import train
+
+    lines = [("Sam", "How was the climbing gym?"), ("Maya", "omg so good ngl"), ("Maya", "ramen after? 🍜")]
+    history = [
+        Message("whatsapp", "Sam", who, datetime(2025, 9, 1 + day, 19, i), text, Kind.TEXT, Source("chat.txt", 1))
+        for day in range(10)
+        for i, (who, text) in enumerate(lines)
+    ]
+    workspace = Workspace(tmp_path / "ws")
+    build_dataset(history, ["Maya"], workspace, DatasetOptions(test_fraction=0.2))
+    train(workspace, Recipe(model=str(tiny_model), max_steps=2, batch_size=2, max_length=128), show_progress=False)
+    result = export(workspace, gguf_type="f32", show_progress=False)
+    ids = AutoTokenizer.from_pretrained(workspace.model / "tokenizer")(SAMPLE, return_tensors="pt")["input_ids"]
+    clone = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model), workspace.model / "adapter")
+    from_gguf = AutoModelForCausalLM.from_pretrained(result.folder, gguf_file="clone.gguf")
+    assert (logits(from_gguf, ids) - logits(clone.eval(), ids)).abs().max() < 1e-5
+    assert "You are Maya, chatting with a friend on WhatsApp." in result.modelfile.read_text()
+
+
+# --- Modelfile -----------------------------------------------------------------------------------
+
+
+def test_modelfile_has_template_stops_and_system_prompt(tiny_model, tmp_path):
+    workspace = trained_workspace(tiny_model, tmp_path / "ws")
+    workspace.contacts.write_text("Sam: friend\n")
+    result = export(workspace, partner="Sam", show_progress=False)
+    text = result.modelfile.read_text()
+    assert text.startswith("FROM ./clone.gguf\n")
+    assert f'TEMPLATE """{OLLAMA_TEMPLATES["chatml"]}"""' in text
+    assert 'PARAMETER stop "<|im_end|>"' in text and 'PARAMETER stop "<|im_start|>"' in text
+    assert 'SYSTEM """You are Maya Chen, chatting with Sam (friend) on WhatsApp. Reply as Maya Chen would."""' in text
+    assert "PARAMETER temperature 0.8" in text
+    readme = (result.folder / "README.md").read_text()
+    assert "ollama create maya-chen-clone -f Modelfile" in readme
+
+
+def go_template(template: str, data: dict) -> str:
+    """Just enough of Go's text/template to run the Ollama templates here: if / else if / else / range / end,
+    fields, $variables with := and =, and the functions eq, ne, and, or, not."""
+    parts = re.split(r"(\{\{.*?\}\})", template, flags=re.S)
+
+    def parse(i: int, stops: tuple[str, ...]) -> tuple[list, int, str | None]:
+        nodes: list = []
+        while i < len(parts):
+            part = parts[i]
+            i += 1
+            if not part.startswith("{{"):
+                nodes.append(("text", part))
+                continue
+            action = part[2:-2].strip()
+            if action.startswith(stops) or action in stops:
+                return nodes, i, action
+            if action.startswith("if "):
+                branches, condition = [], action[3:]
+                while True:
+                    body, i, stop = parse(i, ("else if ", "else", "end"))
+                    branches.append((condition, body))
+                    if stop == "end":
+                        break
+                    condition = stop[8:] if stop.startswith("else if ") else "true"
+                nodes.append(("if", branches))
+            elif action.startswith("range "):
+                body, i, _ = parse(i, ("end",))
+                nodes.append(("range", action[6:], body))
+            elif re.match(r"\$\w+ :?= ", action):
+                name, _, value = action.partition(" = ") if " = " in action else action.partition(" := ")
+                nodes.append(("set", name.strip(), value))
+            else:
+                nodes.append(("print", action))
+        return nodes, i, None
+
+    def tokens(expression: str) -> list:
+        stack: list[list] = [[]]
+        for token in re.findall(r'\(|\)|"[^"]*"|[^\s()]+', expression):
+            if token == "(":
+                stack.append([])
+            elif token == ")":
+                inner = stack.pop()
+                stack[-1].append(inner)
+            else:
+                stack[-1].append(token)
+        return stack[0]
+
+    def value(term, dot, scope):
+        if isinstance(term, list):
+            return call(term, dot, scope)
+        if term.startswith('"'):
+            return term[1:-1]
+        if term in ("true", "false"):
+            return term == "true"
+        if term.startswith("$."):
+            return data.get(term[2:])
+        if term.startswith("$"):
+            return scope[term]
+        return dot.get(term[1:]) if term.startswith(".") else term
+
+    def call(terms: list, dot, scope):
+        if len(terms) == 1:
+            return value(terms[0], dot, scope)
+        name, *args = terms
+        values = [value(a, dot, scope) for a in args]
+        functions = {
+            "eq": lambda a, b: a == b,
+            "ne": lambda a, b: a != b,
+            "not": lambda a: not a,
+            "and": lambda *a: next((x for x in a if not x), a[-1]),
+            "or": lambda *a: next((x for x in a if x), a[-1]),
+        }
+        return functions[name](*values)
+
+    def render(nodes, dot, scope) -> str:
+        out = []
+        for node in nodes:
+            if node[0] == "text":
+                out.append(node[1])
+            elif node[0] == "print":
+                out.append(str(call(tokens(node[1]), dot, scope)))
+            elif node[0] == "set":
+                scope[node[1]] = call(tokens(node[2]), dot, scope)
+            elif node[0] == "if":
+                branch = next((body for cond, body in node[1] if call(tokens(cond), dot, scope)), [])
+                out.append(render(branch, dot, scope))
+            elif node[0] == "range":
+                for item in call(tokens(node[1]), dot, scope) or []:
+                    out.append(render(node[2], item, scope))
+        return "".join(out)
+
+    nodes, _, _ = parse(0, ())
+    return render(nodes, data, {})
+
+
+def ollama_values(messages: list[dict[str, str]]) -> dict:
+    """What Ollama hands a template: the system prompt, and every message (system ones included)."""
+    system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+    return {"System": system, "Messages": [{"Role": m["role"], "Content": m["content"]} for m in messages]}
+
+
+@pytest.mark.parametrize("messages", [CONVERSATION, CONVERSATION[:2], [CONVERSATION[0], *CONVERSATION[2:]]])
+def test_ollama_chatml_template_renders_like_the_model_template(tiny_model, messages):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    expected = tokenizer.apply_chat_template(
+        messages, chat_template=SMOLLM2_TEMPLATE, tokenize=False, add_generation_prompt=True
+    )
+    assert go_template(OLLAMA_TEMPLATES["chatml"], ollama_values(messages)) == expected
+
+
+@pytest.mark.parametrize(
+    ("family", "expected"),
+    [
+        (
+            "llama3",
+            "<|start_header_id|>system<|end_header_id|>\n\nBe Maya.<|eot_id|>"
+            "<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
+            "<|start_header_id|>assistant<|end_header_id|>\n\nhey!<|eot_id|>"
+            "<|start_header_id|>user<|end_header_id|>\n\nfree?<|eot_id|>"
+            "<|start_header_id|>assistant<|end_header_id|>\n\n",
+        ),
+        (
+            "gemma",
+            "<start_of_turn>user\nBe Maya.\n\nhi<end_of_turn>\n<start_of_turn>model\nhey!<end_of_turn>\n"
+            "<start_of_turn>user\nfree?<end_of_turn>\n<start_of_turn>model\n",
+        ),
+        ("mistral", "[INST] Be Maya.\n\nhi[/INST] hey!</s>[INST] free?[/INST]"),
+    ],
+)
+def test_other_family_templates(family, expected):
+    messages = [
+        {"role": "system", "content": "Be Maya."},
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "hey!"},
+        {"role": "user", "content": "free?"},
+    ]
+    assert go_template(OLLAMA_TEMPLATES[family], ollama_values(messages)) == expected
+    assert STOP_TOKENS[family][0] in OLLAMA_TEMPLATES[family] or family == "mistral"
+
+
+def test_template_family():
+    assert template_family(SMOLLM2_TEMPLATE) == "chatml"
+    assert template_family("{{ '<|start_header_id|>' + role }}") == "llama3"
+    assert template_family("<start_of_turn>model") == "gemma"
+    assert template_family("[INST] x [/INST]") == "mistral"
+    assert template_family("Human: {{ x }}") is None and template_family(None) is None
+
+
+# --- smaller pieces ------------------------------------------------------------------------------
+
+
+def test_pre_tokenizers_map_to_llama_cpp_names():
+    byte_level = {"type": "ByteLevel", "add_prefix_space": False, "use_regex": True}
+    assert tokenizer_pre({"pre_tokenizer": byte_level}) == "gpt-2"
+    digits = {"type": "Digits", "individual_digits": True}
+    assert tokenizer_pre({"pre_tokenizer": {"type": "Sequence", "pretokenizers": [digits, byte_level]}}) == "smollm"
+    with pytest.raises(CloneError, match="--no-gguf"):
+        tokenizer_pre({"pre_tokenizer": {"type": "Metaspace"}})
+
+
+def test_llama3_rope_factors_match_transformers():
+    from transformers import LlamaConfig
+    from transformers.modeling_rope_utils import ROPE_INIT_FUNCTIONS
+
+    rope = {"rope_type": "llama3", "rope_theta": 500000.0, "factor": 32.0, "low_freq_factor": 1.0}
+    rope |= {"high_freq_factor": 4.0, "original_max_position_embeddings": 8192}
+    config = LlamaConfig(hidden_size=2048, num_attention_heads=32, head_dim=64, rope_parameters=rope)
+    factors = llama3_rope_factors(config)
+    scaled, _ = ROPE_INIT_FUNCTIONS["llama3"](config)
+    plain = 1.0 / (500000.0 ** (__import__("torch").arange(0, 64, 2).float() / 64))
+    assert factors.shape == (32,) and factors.max() == 32.0 and factors.min() == 1.0
+    assert (plain / factors - scaled).abs().max() < 1e-6  # llama.cpp divides each frequency by its factor
+    assert llama3_rope_factors(LlamaConfig()) is None
+
+
+def test_other_architectures_export_without_gguf(tmp_path):
+    import torch
+    from transformers import AutoTokenizer, MistralConfig, MistralForCausalLM
+
+    from tests.conftest import build_tiny_model
+
+    base = build_tiny_model(tmp_path / "llama")
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    torch.manual_seed(0)
+    mistral = tmp_path / "mistral"
+    MistralForCausalLM(
+        MistralConfig(
+            vocab_size=len(tokenizer),
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=1,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+        )
+    ).save_pretrained(mistral)
+    tokenizer.save_pretrained(mistral)
+    workspace = trained_workspace(mistral, tmp_path / "ws")
+    with pytest.raises(CloneError, match="supports the llama and qwen2 architectures, not 'mistral'"):
+        export(workspace, gguf=True, show_progress=False)
+    result = export(workspace, show_progress=False)  # default: no GGUF for this architecture, still a Modelfile
+    assert result.gguf is None and result.architecture == "mistral"
+    assert result.modelfile.read_text().startswith("FROM ./merged\n")
+
+
+def test_export_refuses_to_replace_a_folder_of_other_files(tiny_model, tmp_path):
+    workspace = trained_workspace(tiny_model, tmp_path / "ws")
+    precious = tmp_path / "desktop"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    with pytest.raises(CloneError, match="already holds other files"):
+        export(workspace, precious, show_progress=False)
+    assert (precious / "notes.txt").read_text() == "keep me"
+    with pytest.raises(CloneError, match="--gguf-type"):
+        export(workspace, gguf_type="q4", show_progress=False)
+
+
+# --- CLI -----------------------------------------------------------------------------------------
+
+
+def clone_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "clone", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_without_a_trained_clone_is_a_one_line_error(tmp_path):
+    result = clone_cli("export", "--workspace", str(tmp_path / "empty"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and "clone train" in lines[0]
+
+
+def test_cli_exports(tiny_model, tmp_path):
+    workspace = trained_workspace(tiny_model, tmp_path / "ws")
+    out = tmp_path / "out"
+    result = clone_cli("export", "--workspace", str(workspace.root), "-o", str(out), "--gguf-type", "f32")
+    assert result.returncode == 0, result.stderr
+    assert "ollama create maya-chen-clone -f Modelfile" in result.stdout
+    assert (out / "clone.gguf").stat().st_size > 0 and (out / "merged" / "model.safetensors").exists()
+    assert {p.name for p in out.iterdir()} == {"merged", "clone.gguf", "Modelfile", "README.md", "export.json"}
