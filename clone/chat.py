@@ -11,6 +11,7 @@ from typing import Any
 from clone.dataset.samples import Context, system_prompt
 from clone.identity import load_contacts
 from clone.progress import quiet_libraries
+from clone.templates import stop_token_ids
 from clone.train import read_run
 from clone.workspace import Workspace
 
@@ -79,7 +80,7 @@ class Clone:
             temperature=s.temperature or None,
             top_p=s.top_p,
             repetition_penalty=s.repetition_penalty,
-            eos_token_id=self.tokenizer.eos_token_id,
+            eos_token_id=stop_token_ids(self.tokenizer),  # EOS and the end-of-turn token (Gemma: not the same)
             pad_token_id=self.tokenizer.pad_token_id,
         )
         worker = Thread(target=self.model.generate, kwargs=kwargs, daemon=True)
