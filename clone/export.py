@@ -15,6 +15,7 @@ halves), 1-D tensors and norms kept in f32, and the byte-level BPE vocabulary wi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -41,62 +42,89 @@ class ExportResult:
     gguf: Path | None  # None when the architecture has no GGUF writer here, or with gguf=False
     modelfile: Path
     architecture: str  # the base model's transformers model_type
-    family: str | None  # chat template family: chatml, llama3, gemma, mistral (None: unknown)
+    family: str | None  # chat template family as clone.templates names it (None: one clone does not know)
     gguf_type: str | None
     system: str  # the SYSTEM prompt in the Modelfile
     seconds: float
 
 
 # --- chat template families ----------------------------------------------------------------------
-# Ollama templates are Go text/template. `.System` is the system prompt (Modelfile SYSTEM or the chat's system
-# messages); `.Messages` are the chat's messages. Each renders what the family's Hugging Face template renders
-# with add_generation_prompt=True.
+# Ollama templates are Go text/template. `.System` is the system prompt (the Modelfile's SYSTEM, or the chat's own
+# system messages); `.Messages` are the chat's messages. Each template below writes what the family's Hugging Face
+# template writes for a chat with add_generation_prompt=True, without the BOS token: llama.cpp and Ollama add that
+# themselves when the tokenizer does. Pieces that vary between revisions (ChatML's default system block, Llama 3's
+# system header with its date) are read off the model's own template by rendering it.
 
-OLLAMA_TEMPLATES = {
-    "chatml": (
-        "{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}"
-        '{{ range .Messages }}{{ if eq .Role "user" }}<|im_start|>user\n{{ .Content }}<|im_end|>\n'
-        '{{ else if eq .Role "assistant" }}<|im_start|>assistant\n{{ .Content }}<|im_end|>\n{{ end }}{{ end }}'
-        "<|im_start|>assistant\n"
-    ),
-    "llama3": (
-        "{{ if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>{{ end }}"
-        '{{ range .Messages }}{{ if or (eq .Role "user") (eq .Role "assistant") }}'
-        "<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}{{ end }}"
-        "<|start_header_id|>assistant<|end_header_id|>\n\n"
-    ),
-    # Gemma has no system role: its template puts the system prompt at the top of the first user turn.
-    "gemma": (
-        "{{ $first := true }}{{ range .Messages }}"
-        '{{ if eq .Role "user" }}<start_of_turn>user\n{{ if and $first $.System }}{{ $.System }}\n\n{{ end }}'
-        "{{ .Content }}<end_of_turn>\n{{ $first = false }}"
-        '{{ else if eq .Role "assistant" }}<start_of_turn>model\n{{ .Content }}<end_of_turn>\n{{ $first = false }}'
-        "{{ end }}{{ end }}<start_of_turn>model\n"
-    ),
-    "mistral": (
-        "{{ $first := true }}{{ range .Messages }}"
-        '{{ if eq .Role "user" }}[INST] {{ if and $first $.System }}{{ $.System }}\n\n{{ end }}'
-        "{{ .Content }}[/INST]{{ $first = false }}"
-        '{{ else if eq .Role "assistant" }} {{ .Content }}</s>{{ $first = false }}{{ end }}{{ end }}'
-    ),
-}
+_CHATML_TURNS = (
+    '{{ range .Messages }}{{ if eq .Role "user" }}<|im_start|>user\n{{ .Content }}<|im_end|>\n'
+    '{{ else if eq .Role "assistant" }}<|im_start|>assistant\n{{ .Content }}<|im_end|>\n{{ end }}{{ end }}'
+    "<|im_start|>assistant\n"
+)
+_LLAMA3_TURNS = (
+    '{{ range .Messages }}{{ if or (eq .Role "user") (eq .Role "assistant") }}'
+    "<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}{{ end }}"
+    "<|start_header_id|>assistant<|end_header_id|>\n\n"
+)
+# Gemma 3 has no system turn: the system prompt and a blank line open the first turn, whoever speaks it.
+_GEMMA3 = (
+    "{{ $first := true }}{{ range .Messages }}"
+    '{{ if or (eq .Role "user") (eq .Role "assistant") }}'
+    '<start_of_turn>{{ if eq .Role "user" }}user{{ else }}model{{ end }}\n'
+    "{{ if and $first $.System }}{{ $.System }}\n\n{{ end }}{{ .Content }}<end_of_turn>\n{{ $first = false }}"
+    "{{ end }}{{ end }}<start_of_turn>model\n"
+)
+# Mistral v0.3 puts the system prompt in front of the last message when that message is the user's.
+_MISTRAL = (
+    "{{ range $i, $_ := .Messages }}{{ $last := eq (len (slice $.Messages $i)) 1 }}"
+    '{{ if eq .Role "user" }}[INST] {{ if and $last $.System }}{{ $.System }}\n\n{{ end }}{{ .Content }}[/INST]'
+    '{{ else if eq .Role "assistant" }} {{ .Content }}EOS{{ end }}{{ end }}'
+)
 STOP_TOKENS = {
     "chatml": ("<|im_end|>", "<|im_start|>"),
-    "llama3": ("<|eot_id|>", "<|start_header_id|>", "<|end_header_id|>"),
-    "gemma": ("<end_of_turn>", "<start_of_turn>"),
-    "mistral": ("[INST]", "[/INST]", "</s>"),
+    "qwen3": ("<|im_end|>", "<|im_start|>"),
+    "llama3": ("<|eot_id|>", "<|start_header_id|>"),
+    "gemma3": ("<end_of_turn>", "<start_of_turn>"),
+    "mistral": ("</s>", "[INST]"),
 }
 
 
 def template_family(template: str | None) -> str | None:
-    """The chat format a Jinja chat template writes, from the turn markers it contains."""
-    markers = (
-        ("<|im_start|>", "chatml"),
-        ("<|start_header_id|>", "llama3"),
-        ("<start_of_turn>", "gemma"),
-        ("[INST]", "mistral"),
+    """The chat family of a template (clone.templates' names: chatml, qwen3, llama3, gemma3, mistral), or None."""
+    from clone.templates import family_of
+
+    try:
+        return family_of(template).name
+    except CloneError:
+        return None
+
+
+def _render(template: str, chat: list[dict[str, str]], eos_token: str = "</s>") -> str:
+    """What a Hugging Face chat template writes for ``chat`` with the generation prompt, BOS left out."""
+    from transformers.utils.chat_template_utils import render_jinja_template
+
+    rendered, _ = render_jinja_template(
+        conversations=[chat], chat_template=template, add_generation_prompt=True, bos_token="", eos_token=eos_token
     )
-    return next((family for marker, family in markers if marker in (template or "")), None)
+    return rendered[0]
+
+
+def ollama_template(template: str | None, eos_token: str = "</s>") -> str | None:
+    """The Go template that writes what ``template`` writes, for the families clone trains; None for others."""
+    family = template_family(template)
+    if family in ("chatml", "qwen3"):
+        marker = "<|im_start|>user\n"
+        default_system = _render(template, [{"role": "user", "content": "hi"}]).partition(marker)[0]
+        system = "{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ else }}" + default_system
+        return system + "{{ end }}" + _CHATML_TURNS
+    if family == "llama3":
+        marker = "\x00"  # the system header (knowledge cutoff, today's date) is whatever precedes the system text
+        header = _render(template, [{"role": "system", "content": marker}, {"role": "user", "content": "hi"}])
+        return header.partition(marker)[0] + "{{ .System }}<|eot_id|>" + _LLAMA3_TURNS
+    if family == "gemma3":
+        return _GEMMA3
+    if family == "mistral":
+        return _MISTRAL.replace("EOS", eos_token)
+    return None
 
 
 def inference_template(base_template: str | None, train_template: str | None) -> str | None:
@@ -164,7 +192,7 @@ def export(
             progress.step("saving the merged model")
             tokenizer.chat_template = template
             merged = tmp / "merged"
-            _set_generation_config(model, tokenizer, family, settings)
+            _set_generation_config(model, tokenizer, settings)
             model.save_pretrained(merged)
             tokenizer.save_pretrained(merged)
             if writes_gguf:
@@ -179,7 +207,8 @@ def export(
             progress.step("writing the Modelfile")
             source = f"./{GGUF_NAME}" if writes_gguf else "./merged"
             context = getattr(model.config, "max_position_embeddings", None) or 4096
-            write_text_atomic(tmp / "Modelfile", modelfile(source, family, system, settings, min(context, 4096)))
+            text = modelfile(source, template, tokenizer.eos_token, system, settings, min(context, 4096))
+            write_text_atomic(tmp / "Modelfile", text)
             result = ExportResult(
                 me=run["me"],
                 folder=folder,
@@ -226,19 +255,13 @@ def _load_merged(run: dict[str, Any], workspace: Workspace):
     return model, tokenizer, base_template
 
 
-def end_of_turn_ids(tokenizer, family: str | None) -> list[int]:
-    """The tokens that end a reply: the tokenizer's eos and the family's end-of-turn token."""
-    ids = [tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else []
-    vocab = tokenizer.get_vocab()
-    if family in STOP_TOKENS and STOP_TOKENS[family][0] in vocab:
-        ids.append(vocab[STOP_TOKENS[family][0]])
-    return list(dict.fromkeys(ids))
+def _set_generation_config(model, tokenizer, settings) -> None:
+    """Stop at the end of a turn (and at EOS) and sample as `clone talk` does."""
+    from clone.templates import stop_token_ids
 
-
-def _set_generation_config(model, tokenizer, family: str | None, settings) -> None:
-    """Stop at the end of a turn and sample as `clone talk` does."""
     config = model.generation_config
-    config.eos_token_id = end_of_turn_ids(tokenizer, family) or config.eos_token_id
+    with contextlib.suppress(CloneError):  # a template family clone does not know: keep the base's stop tokens
+        config.eos_token_id = stop_token_ids(tokenizer) or config.eos_token_id
     config.pad_token_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else config.pad_token_id
     config.do_sample = True
     config.temperature = settings.temperature
@@ -477,12 +500,16 @@ def write_gguf(
 # --- Ollama --------------------------------------------------------------------------------------
 
 
-def modelfile(source: str, family: str | None, system: str, settings, num_ctx: int = 4096) -> str:
-    """An Ollama Modelfile: the weights, the family's template and stop tokens, the system prompt, sampling."""
+def modelfile(
+    source: str, template: str | None, eos_token: str | None, system: str, settings, num_ctx: int = 4096
+) -> str:
+    """An Ollama Modelfile: the weights, the chat template in Go syntax and its stop tokens, the system prompt
+    and `clone talk`'s sampling."""
     lines = [f"FROM {source}", ""]
-    if family in OLLAMA_TEMPLATES:
-        lines += [f'TEMPLATE """{OLLAMA_TEMPLATES[family]}"""', ""]
-        lines += [f'PARAMETER stop "{stop}"' for stop in STOP_TOKENS[family]]
+    go_template = ollama_template(template, eos_token or "</s>")
+    if go_template is not None:
+        lines += [f'TEMPLATE """{go_template}"""', ""]
+        lines += [f'PARAMETER stop "{stop}"' for stop in STOP_TOKENS[template_family(template)]]
     else:
         lines.append("# unknown chat format: Ollama takes the template from the GGUF file's tokenizer.chat_template")
     lines += [

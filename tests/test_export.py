@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 
 from clone import models
+from clone.chat import GenerationSettings
 from clone.errors import CloneError
 from clone.export import (
-    OLLAMA_TEMPLATES,
     STOP_TOKENS,
     export,
     inference_template,
     llama3_rope_factors,
+    modelfile,
+    ollama_template,
     permute_qk,
     template_family,
     tokenizer_pre,
@@ -322,7 +324,7 @@ def test_modelfile_has_template_stops_and_system_prompt(tiny_model, tmp_path):
     result = export(workspace, partner="Sam", show_progress=False)
     text = result.modelfile.read_text()
     assert text.startswith("FROM ./clone.gguf\n")
-    assert f'TEMPLATE """{OLLAMA_TEMPLATES["chatml"]}"""' in text
+    assert f'TEMPLATE """{ollama_template(SMOLLM2_TEMPLATE)}"""' in text
     assert 'PARAMETER stop "<|im_end|>"' in text and 'PARAMETER stop "<|im_start|>"' in text
     assert 'SYSTEM """You are Maya Chen, chatting with Sam (friend) on WhatsApp. Reply as Maya Chen would."""' in text
     assert "PARAMETER temperature 0.8" in text
@@ -331,8 +333,9 @@ def test_modelfile_has_template_stops_and_system_prompt(tiny_model, tmp_path):
 
 
 def go_template(template: str, data: dict) -> str:
-    """Just enough of Go's text/template to run the Ollama templates here: if / else if / else / range / end,
-    fields, $variables with := and =, and the functions eq, ne, and, or, not."""
+    """Just enough of Go's text/template to run the Ollama templates here: if / else if / else / range (with
+    $index, $element :=) / end, fields, $variables with := and =, and the functions eq, ne, and, or, not, len,
+    slice."""
     parts = re.split(r"(\{\{.*?\}\})", template, flags=re.S)
 
     def parse(i: int, stops: tuple[str, ...]) -> tuple[list, int, str | None]:
@@ -357,7 +360,8 @@ def go_template(template: str, data: dict) -> str:
                 nodes.append(("if", branches))
             elif action.startswith("range "):
                 body, i, _ = parse(i, ("end",))
-                nodes.append(("range", action[6:], body))
+                names, _, items = action[6:].rpartition(" := ")
+                nodes.append(("range", items or action[6:], [n.strip() for n in names.split(",") if n], body))
             elif re.match(r"\$\w+ :?= ", action):
                 name, _, value = action.partition(" = ") if " = " in action else action.partition(" := ")
                 nodes.append(("set", name.strip(), value))
@@ -384,6 +388,8 @@ def go_template(template: str, data: dict) -> str:
             return term[1:-1]
         if term in ("true", "false"):
             return term == "true"
+        if term.isdigit():
+            return int(term)
         if term.startswith("$."):
             return data.get(term[2:])
         if term.startswith("$"):
@@ -401,6 +407,8 @@ def go_template(template: str, data: dict) -> str:
             "not": lambda a: not a,
             "and": lambda *a: next((x for x in a if not x), a[-1]),
             "or": lambda *a: next((x for x in a if x), a[-1]),
+            "len": len,
+            "slice": lambda items, start: items[start:],
         }
         return functions[name](*values)
 
@@ -417,8 +425,9 @@ def go_template(template: str, data: dict) -> str:
                 branch = next((body for cond, body in node[1] if call(tokens(cond), dot, scope)), [])
                 out.append(render(branch, dot, scope))
             elif node[0] == "range":
-                for item in call(tokens(node[1]), dot, scope) or []:
-                    out.append(render(node[2], item, scope))
+                for index, item in enumerate(call(tokens(node[1]), dot, scope) or []):
+                    scope.update(zip(node[2], (index, item), strict=False))
+                    out.append(render(node[3], item, scope))
         return "".join(out)
 
     nodes, _, _ = parse(0, ())
@@ -431,52 +440,47 @@ def ollama_values(messages: list[dict[str, str]]) -> dict:
     return {"System": system, "Messages": [{"Role": m["role"], "Content": m["content"]} for m in messages]}
 
 
-@pytest.mark.parametrize("messages", [CONVERSATION, CONVERSATION[:2], [CONVERSATION[0], *CONVERSATION[2:]]])
-def test_ollama_chatml_template_renders_like_the_model_template(tiny_model, messages):
-    from transformers import AutoTokenizer
+def hugging_face_render(template: str, chat: list[dict[str, str]], eos_token: str) -> str:
+    """What a model's own template writes, with the generation prompt and without BOS (which llama.cpp adds)."""
+    from transformers.utils.chat_template_utils import render_jinja_template
 
-    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
-    expected = tokenizer.apply_chat_template(
-        messages, chat_template=SMOLLM2_TEMPLATE, tokenize=False, add_generation_prompt=True
+    rendered, _ = render_jinja_template(
+        conversations=[chat], chat_template=template, add_generation_prompt=True, bos_token="", eos_token=eos_token
     )
-    assert go_template(OLLAMA_TEMPLATES["chatml"], ollama_values(messages)) == expected
+    return rendered[0]
 
 
+def real_templates() -> list[tuple[str, str, str]]:
+    """(name, template, eos token) of the real chat templates clone trains (copied in tests/test_templates.py)."""
+    from tests.test_templates import CASES
+
+    return [(case.name, case.template, case.tokens["eos_token"]) for case in CASES]
+
+
+@pytest.mark.parametrize(("name", "template", "eos"), real_templates(), ids=[c[0] for c in real_templates()])
 @pytest.mark.parametrize(
-    ("family", "expected"),
-    [
-        (
-            "llama3",
-            "<|start_header_id|>system<|end_header_id|>\n\nBe Maya.<|eot_id|>"
-            "<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
-            "<|start_header_id|>assistant<|end_header_id|>\n\nhey!<|eot_id|>"
-            "<|start_header_id|>user<|end_header_id|>\n\nfree?<|eot_id|>"
-            "<|start_header_id|>assistant<|end_header_id|>\n\n",
-        ),
-        (
-            "gemma",
-            "<start_of_turn>user\nBe Maya.\n\nhi<end_of_turn>\n<start_of_turn>model\nhey!<end_of_turn>\n"
-            "<start_of_turn>user\nfree?<end_of_turn>\n<start_of_turn>model\n",
-        ),
-        ("mistral", "[INST] Be Maya.\n\nhi[/INST] hey!</s>[INST] free?[/INST]"),
-    ],
+    "messages",
+    [CONVERSATION, CONVERSATION[:2], CONVERSATION[1:], [CONVERSATION[0], *CONVERSATION[2:]]],
+    ids=["system-multi-turn", "system-one-turn", "no-system", "person-opened"],
 )
-def test_other_family_templates(family, expected):
-    messages = [
-        {"role": "system", "content": "Be Maya."},
-        {"role": "user", "content": "hi"},
-        {"role": "assistant", "content": "hey!"},
-        {"role": "user", "content": "free?"},
-    ]
-    assert go_template(OLLAMA_TEMPLATES[family], ollama_values(messages)) == expected
-    assert STOP_TOKENS[family][0] in OLLAMA_TEMPLATES[family] or family == "mistral"
+def test_ollama_template_renders_like_the_model_template(name, template, eos, messages):
+    if name.startswith(("gemma", "mistral")) and messages[1]["role"] != "user":
+        pytest.skip("the original template refuses a chat the person opened")
+    go = ollama_template(template, eos)
+    assert go is not None and "{{" in go
+    assert go_template(go, ollama_values(messages)) == hugging_face_render(template, messages, eos)
+    assert all(stop in go or stop == eos for stop in STOP_TOKENS[template_family(template)])
+
+
+def test_unknown_template_families_get_no_template():
+    llama3_0 = "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] }}{% endfor %}"
+    assert template_family(llama3_0) is None and ollama_template(llama3_0) is None
+    text = modelfile("./clone.gguf", llama3_0, "</s>", "Hi", GenerationSettings())
+    assert "TEMPLATE" not in text and "PARAMETER stop" not in text and 'SYSTEM """Hi"""' in text
 
 
 def test_template_family():
     assert template_family(SMOLLM2_TEMPLATE) == "chatml"
-    assert template_family("{{ '<|start_header_id|>' + role }}") == "llama3"
-    assert template_family("<start_of_turn>model") == "gemma"
-    assert template_family("[INST] x [/INST]") == "mistral"
     assert template_family("Human: {{ x }}") is None and template_family(None) is None
 
 
