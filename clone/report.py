@@ -462,9 +462,16 @@ def render_html(report: Report) -> str:
 
 
 def bar_chart(
-    name: str, title: str, x_title: str, y_title: str, bars: Sequence[tuple[str, int]], label_size: int = 11
+    name: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    bars: Sequence[tuple[str, int]],
+    label_size: int = 11,
+    colour: str | None = None,
 ) -> str:
-    """A vertical bar chart as inline SVG: gridlines, y ticks, one labelled <rect class="bar"> per value."""
+    """A vertical bar chart as inline SVG: gridlines, y ticks, one labelled <rect class="bar"> per value.
+    The bars take ``colour``, else the chart's colour in COLOURS."""
     e = html.escape
     width, height, left, right, top, bottom = 760, 300, 56, 16, 40, 56
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -482,7 +489,7 @@ def bar_chart(
         x, y = left + i * slot + slot * 0.15, top + plot_h - h
         parts.append(
             f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
-            f'fill="{COLOURS[name]}"><title>{e(label)}: {value}</title></rect>'
+            f'fill="{colour or COLOURS[name]}"><title>{e(label)}: {value}</title></rect>'
         )
         if len(bars) <= 24:
             parts.append(

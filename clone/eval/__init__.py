@@ -1,0 +1,85 @@
+"""`clone eval`: how much the clone sounds like the person, on the conversations it never saw.
+
+Contenders answer every held-out reply of the person (or ``samples`` of them, drawn with ``seed``):
+
+- ``clone``: the trained adapter on its base model, prompted exactly as in training;
+- ``base``: the same base model with the adapter disabled, same prompt;
+- ``retrieval``: the person's own training-split reply to the most similar message.
+
+Metrics (each with a bootstrap 95% interval over items, the same resamples for every contender, so differences
+are paired): perplexity of the real replies (clone, base), style distance and its aspects (``style``), semantic
+similarity to the real reply (``semantic``), the authorship pass rate and mean P(person), and the accuracy of a
+discriminator between real and generated replies (``authorship``). ``evaluate`` returns them as one dict and
+writes ``eval.json`` and ``eval.html`` in the workspace.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from clone.eval.generate import Sampling
+from clone.workspace import Workspace
+
+CONTENDERS = ("clone", "base", "retrieval")
+# metric key: (label, which way is better, shown as a percentage)
+METRICS = {
+    "perplexity": ("perplexity of the real replies", "lower", False),
+    "style_distance": ("style distance", "lower", False),
+    "semantic_similarity": ("semantic similarity", "higher", False),
+    "authorship_pass_rate": ("passes as the person", "higher", True),
+    "authorship_probability": ("mean P(person)", "higher", False),
+    "discriminator_accuracy": ("discriminator accuracy (50% = indistinguishable)", "lower", True),
+}
+HEADLINE = ("perplexity", "style_distance", "semantic_similarity", "authorship_pass_rate", "discriminator_accuracy")
+DEFAULT_SAMPLES = 40
+RESAMPLES = 1000
+
+
+def evaluate(
+    workspace: Workspace = Workspace(),
+    *,
+    samples: int | None = DEFAULT_SAMPLES,
+    seed: int = 0,
+    max_new_tokens: int = 48,
+    temperature: float = 0.8,
+    batch_size: int = 8,
+    resamples: int = RESAMPLES,
+    semantic: bool = True,
+    show_progress: bool = True,
+    write: bool = True,
+    html: Path | None = None,
+) -> dict[str, Any]:
+    """Evaluate the workspace's trained clone against the base model and the retrieval baseline on the held-out
+    split; returns the results (also written to ``eval.json`` and ``eval.html`` in the workspace unless
+    ``write`` is False). ``samples`` caps how many held-out replies are answered (None or 0: all)."""
+    from clone.eval.run import run
+
+    results = run(
+        workspace,
+        samples=samples,
+        sampling=Sampling(max_new_tokens, temperature, batch_size=batch_size, seed=seed),
+        resamples=resamples,
+        semantic=semantic,
+        show_progress=show_progress,
+    )
+    if write:
+        write_results(workspace, results, html)
+    return results
+
+
+def write_results(workspace: Workspace, results: dict[str, Any], html: Path | None = None) -> tuple[Path, Path]:
+    from clone.eval.report import write_html
+    from clone.workspace import write_json_atomic
+
+    json_path = eval_json(workspace)
+    write_json_atomic(json_path, results)
+    html_path = write_html(results, html or workspace.root / "eval.html")
+    return json_path, html_path
+
+
+def eval_json(workspace: Workspace) -> Path:
+    return workspace.root / "eval.json"
+
+
+__all__ = ["CONTENDERS", "DEFAULT_SAMPLES", "HEADLINE", "METRICS", "Sampling", "evaluate", "write_results"]

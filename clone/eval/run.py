@@ -1,0 +1,251 @@
+"""The evaluation run: answer the held-out contexts with every contender, score, resample, collect."""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from clone.eval import authorship, style
+from clone.eval.generate import Sampling, generate
+from clone.eval.items import choose, items_of, load_splits, other_texts
+from clone.eval.perplexity import perplexity, reply_losses
+from clone.eval.retrieval import Retrieval
+from clone.eval.stats import Estimate, bootstrap, difference
+from clone.eval.stats import resamples as draw
+from clone.workspace import Workspace
+
+GENERATED = ("clone", "base")
+
+
+def run(
+    workspace: Workspace,
+    *,
+    samples: int | None,
+    sampling: Sampling,
+    resamples: int,
+    semantic: bool,
+    show_progress: bool,
+) -> dict[str, Any]:
+    from transformers.utils import logging as transformers_logging
+
+    from clone.chat import Clone
+    from clone.progress import bar
+
+    transformers_logging.disable_progress_bar()  # our bars only: no "Loading weights" bar per model
+
+    started = time.time()
+    train_rows, test_rows = load_splits(workspace)
+    workspace.require_model()
+    every = items_of(test_rows)
+    items = choose(every, samples, sampling.seed)
+    memory = items_of(train_rows)
+    if semantic:
+        from clone.eval.semantic import embedder
+
+        embedder()  # fail on a missing embedding model now, not after minutes of generating
+    clone = Clone(workspace)
+    progress = bar() if show_progress else None
+    timings: dict[str, float] = {}
+    replies: dict[str, list[str]] = {}
+    with progress or nullcontext():
+        for name in GENERATED:
+            task = progress.add_task(f"{name} replies", total=len(items), status="") if progress else None
+            begun = time.time()
+            replies[name] = generate(
+                clone.model,
+                clone.tokenizer,
+                items,
+                sampling,
+                adapter=name == "clone",
+                on_batch=(lambda k, t=task: progress.advance(t, k)) if progress else None,
+            )
+            timings[f"generate {name}"] = round(time.time() - begun, 1)
+        losses = {}
+        for name in GENERATED:
+            task = progress.add_task(f"{name} perplexity", total=len(test_rows), status="") if progress else None
+            begun = time.time()
+            with clone.model.disable_adapter() if name == "base" else nullcontext():
+                losses[name] = reply_losses(
+                    clone.model,
+                    clone.tokenizer,
+                    test_rows,
+                    on_row=(lambda t=task: progress.advance(t)) if progress else None,
+                )
+            timings[f"perplexity {name}"] = round(time.time() - begun, 1)
+    replies["retrieval"] = Retrieval(memory).replies_to(items)
+    real = [item.real for item in items]
+
+    scores = score(
+        real,
+        replies,
+        person=[m.real for m in memory],
+        others=other_texts(train_rows),
+        others_heldout=other_texts(test_rows),
+        seed=sampling.seed,
+        semantic=semantic,
+    )
+    draws = draw(len(items), resamples, sampling.seed)
+    keys = [(item.sample, item.turn) for item in every]
+    nll = {name: np.array([losses[name][k][0] for k in keys]) for name in GENERATED}
+    tokens = np.array([losses["clone"][k][1] for k in keys])
+    ppl_draws = draw(len(keys), resamples, sampling.seed + 1)
+    ppl = {name: (lambda idx, n=name: perplexity(nll[n][idx], tokens[idx])) for name in GENERATED}
+
+    metrics: dict[str, dict[str, Any]] = {}
+    statistics = scores["statistics"]
+    for name in (*replies, "person", "others"):
+        row: dict[str, Any] = {}
+        for metric, statistic in statistics.get(name, {}).items():
+            n = len(scores["others_heldout"]) if name == "others" else len(items)
+            row[metric] = bootstrap(statistic, draw(n, resamples, sampling.seed) if name == "others" else draws, n)
+        if name in ppl:
+            row["perplexity"] = bootstrap(ppl[name], ppl_draws, len(keys))
+        metrics[name] = {k: v.to_dict() for k, v in row.items()}
+
+    comparisons = {}
+    for other in ("base", "retrieval"):
+        rows = {}
+        for metric, statistic in statistics["clone"].items():
+            if metric in statistics.get(other, {}):
+                first, second = statistic, statistics[other][metric]
+                if metric == "discriminator_accuracy":  # closer to 50% is better, on either side
+                    first, second = _from_half(first), _from_half(second)
+                rows[metric] = _compare(metric, difference(first, second, draws, len(items)))
+        if other in ppl:
+            rows["perplexity"] = _compare("perplexity", difference(ppl["clone"], ppl[other], ppl_draws, len(keys)))
+        comparisons[f"clone_vs_{other}"] = rows
+
+    run_record = clone.run
+    return {
+        "me": clone.me,
+        "workspace": str(workspace.root),
+        "created": datetime.now().isoformat(timespec="seconds"),
+        "base_model": run_record.get("base_model"),
+        "settings": {
+            "samples": samples,
+            "seed": sampling.seed,
+            "max_new_tokens": sampling.max_new_tokens,
+            "temperature": sampling.temperature,
+            "top_p": sampling.top_p,
+            "repetition_penalty": sampling.repetition_penalty,
+            "batch_size": sampling.batch_size,
+            "resamples": resamples,
+            "interval": "bootstrap 95% percentile interval over held-out replies",
+            "semantic_model": "all-MiniLM-L6-v2" if semantic else None,
+        },
+        "counts": {
+            "heldout_conversations": len(test_rows),
+            "heldout_replies": len(every),
+            "evaluated_replies": len(items),
+            "perplexity_replies": len(keys),
+            "perplexity_tokens": int(tokens.sum()),
+            "train_replies": len(memory),
+            "classifier_person_texts": scores["classifier"]["person"],
+            "classifier_other_texts": scores["classifier"]["others"],
+            "heldout_other_texts": len(scores["others_heldout"]),
+        },
+        "metrics": metrics,
+        "comparisons": comparisons,
+        "style": scores["style"],
+        "lengths": {name: [len(t.strip()) for t in texts] for name, texts in {"person": real, **replies}.items()},
+        "samples": [
+            {
+                "sample": item.sample,
+                "turn": item.turn,
+                "context": item.context,
+                "real": item.real,
+                "replies": {name: replies[name][i] for name in replies},
+                "p_person": {name: round(float(p[i]), 4) for name, p in scores["p_person"].items()},
+                "similarity": {name: round(float(s[i]), 4) for name, s in scores["similarity"].items()},
+            }
+            for i, item in enumerate(items)
+        ],
+        "seconds": {**timings, "total": round(time.time() - started, 1)},
+    }
+
+
+def score(
+    real: list[str],
+    replies: dict[str, list[str]],
+    *,
+    person: list[str],
+    others: list[str],
+    others_heldout: list[str],
+    seed: int,
+    semantic: bool,
+) -> dict[str, Any]:
+    """Per-item scores for every contender, and for each metric a statistic over item indices (for resampling)."""
+    real_features = [style.features(t) for t in real]
+    classifier = authorship.AuthorshipClassifier(person, others, seed)
+    p_person = {"person": classifier.probability(real)}
+    p_person |= {name: classifier.probability(texts) for name, texts in replies.items()}
+    p_others = classifier.probability(others_heldout)
+    similarity: dict[str, np.ndarray] = {}
+    if semantic:
+        from clone.eval.semantic import similarities
+
+        similarity = {name: similarities(texts, real) for name, texts in replies.items()}
+    statistics: dict[str, dict[str, Any]] = {}
+    style_rows: dict[str, Any] = {"person": {"profile": style.profile(real_features)}}
+    for name, texts in replies.items():
+        feats = [style.features(t) for t in texts]
+        judged = authorship.discriminator(real, texts, seed)
+        stats = {
+            "style_distance": lambda idx, f=feats: style.distance([f[i] for i in idx], [real_features[i] for i in idx]),
+            "authorship_pass_rate": lambda idx, p=p_person[name]: float(authorship.passes(p[idx]).mean()),
+            "authorship_probability": lambda idx, p=p_person[name]: float(p[idx].mean()),
+        }
+        if judged is not None:
+            stats["discriminator_accuracy"] = lambda idx, j=judged: float(j[idx].mean())
+        if name in similarity:
+            stats["semantic_similarity"] = lambda idx, s=similarity[name]: float(s[idx].mean())
+        for aspect in style.ASPECTS:
+            stats[f"style_{aspect}"] = lambda idx, f=feats, a=aspect: style.aspects(
+                [f[i] for i in idx], [real_features[i] for i in idx]
+            )[a]
+        statistics[name] = stats
+        style_rows[name] = {"aspects": style.aspects(feats, real_features), "profile": style.profile(feats)}
+    statistics["person"] = {
+        "authorship_pass_rate": lambda idx, p=p_person["person"]: float(authorship.passes(p[idx]).mean()),
+        "authorship_probability": lambda idx, p=p_person["person"]: float(p[idx].mean()),
+    }
+    if len(others_heldout):
+        statistics["others"] = {
+            "authorship_pass_rate": lambda idx: float(authorship.passes(p_others[idx]).mean()),
+            "authorship_probability": lambda idx: float(p_others[idx].mean()),
+        }
+    return {
+        "statistics": statistics,
+        "p_person": p_person,
+        "similarity": similarity,
+        "style": style_rows,
+        "classifier": classifier.counts,
+        "others_heldout": others_heldout,
+    }
+
+
+def _from_half(statistic):
+    return lambda idx: abs(statistic(idx) - 0.5)
+
+
+def _compare(metric: str, estimate: Estimate) -> dict[str, Any]:
+    """The clone minus the other contender, and whether the interval says the clone is better."""
+    from clone.eval import METRICS
+
+    direction = METRICS[metric][1] if metric in METRICS else "lower"  # style aspects: lower is better
+    row: dict[str, Any] = estimate.to_dict()
+    low, high = estimate.low, estimate.high
+    if low is None or high is None:
+        row["verdict"] = "unknown"
+    elif (direction == "lower" and high < 0) or (direction == "higher" and low > 0):
+        row["verdict"] = "better"
+    elif (direction == "lower" and low > 0) or (direction == "higher" and high < 0):
+        row["verdict"] = "worse"
+    else:
+        row["verdict"] = "no clear difference"
+    row["better_is"] = direction
+    return row
