@@ -13,6 +13,7 @@ from test_training import _history
 
 from clone.dataset import DatasetOptions, build_dataset
 from clone.errors import CloneError
+from clone.eval import evaluate
 from clone.eval.items import Item
 from clone.improvement import improve, improve_config
 from clone.improvement.feedback import add_feedback, feedback_file, preference, rating, read_feedback
@@ -173,6 +174,11 @@ def test_one_tiny_run_of_each_method_improves_the_adapter_and_records_rounds(tra
     assert _changed(workspace)
     assert read_run(workspace)["improvements"][-1]["config"]["method"] == method
     assert not (workspace.model / "adapter" / "ref").exists()  # trl's reference copy is not saved
+    if method == "spin":  # clone eval then shows the improved clone beside its SFT self
+        results = evaluate(workspace, samples=2, max_new_tokens=4, semantic=False, resamples=20, show_progress=False)
+        assert {"clone", "sft", "base", "retrieval"} <= results["metrics"].keys()
+        assert "perplexity" in results["comparisons"]["clone_vs_sft"]
+        assert set(results["samples"][0]["replies"]) == {"clone", "sft", "base", "retrieval"}
 
 
 def test_feedback_method_trains_on_the_persons_own_pairs(trained, tmp_path):

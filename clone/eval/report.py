@@ -19,12 +19,20 @@ if TYPE_CHECKING:
 
 LABELS = {
     "clone": "clone",
+    "sft": "SFT clone (before improve)",
     "base": "base model",
     "retrieval": "retrieval",
     "person": "person (real replies)",
     "others": "other people (real)",
 }
-COLOURS = {"clone": "#7c3aed", "base": "#64748b", "retrieval": "#0ea5e9", "person": "#10b981", "others": "#f59e0b"}
+COLOURS = {
+    "clone": "#7c3aed",
+    "sft": "#a78bfa",
+    "base": "#64748b",
+    "retrieval": "#0ea5e9",
+    "person": "#10b981",
+    "others": "#f59e0b",
+}
 SHOWN_SAMPLES = 40
 CONTEXT_SHOWN = 4  # messages of context shown before the replies; the rest is folded away
 
@@ -103,7 +111,7 @@ def write_html(results: dict[str, Any], path: Path) -> Path:
 def summary_lines(results: dict[str, Any]) -> list[str]:
     """One sentence per headline metric: the clone against the base model, by how much, with the interval."""
     lines = []
-    for other in ("base", "retrieval"):
+    for other in ("sft", "base", "retrieval"):
         rows = results["comparisons"].get(f"clone_vs_{other}", {})
         for metric in HEADLINE:
             row = rows.get(metric)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,30 @@ from clone.eval.stats import resamples as draw
 from clone.workspace import Workspace
 
 GENERATED = ("clone", "base")
+SFT = "sft"  # the clone before `clone improve`, when it was improved (kept in clone-sft/)
+
+
+def contenders(workspace: Workspace, model: Any) -> tuple[str, ...]:
+    """The model contenders; an improved clone is also compared with its SFT self, loaded as a second adapter."""
+    sft = workspace.root / "clone-sft" / "adapter"
+    if not sft.exists():
+        return GENERATED
+    model.load_adapter(str(sft), adapter_name=SFT)
+    return ("clone", SFT, "base")
+
+
+@contextmanager
+def answering_as(model: Any, name: str) -> Iterator[None]:
+    """The shared weights answering as one contender: the clone's adapter, the SFT one, or none (the base)."""
+    if name == "base":
+        with model.disable_adapter():
+            yield
+        return
+    model.set_adapter(SFT if name == SFT else "default")
+    try:
+        yield
+    finally:
+        model.set_adapter("default")
 
 
 def run(
@@ -48,27 +73,28 @@ def run(
 
         embedder()  # fail on a missing embedding model now, not after minutes of generating
     clone = Clone(workspace)
+    generated = contenders(workspace, clone.model)
     progress = bar() if show_progress else None
     timings: dict[str, float] = {}
     replies: dict[str, list[str]] = {}
     with progress or nullcontext():
-        for name in GENERATED:
+        for name in generated:
             task = progress.add_task(f"{name} replies", total=len(items), status="") if progress else None
             begun = time.time()
-            replies[name] = generate(
-                clone.model,
-                clone.tokenizer,
-                items,
-                sampling,
-                adapter=name == "clone",
-                on_batch=(lambda k, t=task: progress.advance(t, k)) if progress else None,
-            )
+            with answering_as(clone.model, name):
+                replies[name] = generate(
+                    clone.model,
+                    clone.tokenizer,
+                    items,
+                    sampling,
+                    on_batch=(lambda k, t=task: progress.advance(t, k)) if progress else None,
+                )
             timings[f"generate {name}"] = round(time.time() - begun, 1)
         losses = {}
-        for name in GENERATED:
+        for name in generated:
             task = progress.add_task(f"{name} perplexity", total=len(test_rows), status="") if progress else None
             begun = time.time()
-            with clone.model.disable_adapter() if name == "base" else nullcontext():
+            with answering_as(clone.model, name):
                 losses[name] = reply_losses(
                     clone.model,
                     clone.tokenizer,
@@ -90,10 +116,10 @@ def run(
     )
     draws = draw(len(items), resamples, sampling.seed)
     keys = [(item.sample, item.turn) for item in every]
-    nll = {name: np.array([losses[name][k][0] for k in keys]) for name in GENERATED}
+    nll = {name: np.array([losses[name][k][0] for k in keys]) for name in generated}
     tokens = np.array([losses["clone"][k][1] for k in keys])
     ppl_draws = draw(len(keys), resamples, sampling.seed + 1)
-    ppl = {name: (lambda idx, n=name: perplexity(nll[n][idx], tokens[idx])) for name in GENERATED}
+    ppl = {name: (lambda idx, n=name: perplexity(nll[n][idx], tokens[idx])) for name in generated}
 
     metrics: dict[str, dict[str, Any]] = {}
     statistics = scores["statistics"]
@@ -107,7 +133,7 @@ def run(
         metrics[name] = {k: v.to_dict() for k, v in row.items()}
 
     comparisons = {}
-    for other in ("base", "retrieval"):
+    for other in (*generated[1:], "retrieval"):
         rows = {}
         for metric, statistic in statistics["clone"].items():
             if metric in statistics.get(other, {}):
