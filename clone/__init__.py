@@ -10,6 +10,7 @@ The library has the same verbs as the CLI::
     maya = clone.Clone()                                        # clone talk
     print(maya.reply("are you coming climbing tonight?"))
     clone.evaluate()                                            # clone eval
+    clone.improve(config=clone.improve_config("spin"))          # clone improve
 """
 
 from clone.chat import Clone, GenerationSettings
@@ -18,6 +19,7 @@ from clone.errors import CloneError
 from clone.eval import evaluate
 from clone.export import ExportResult, export
 from clone.importers import ImportResult, load
+from clone.improvement import ImproveConfig, improve, improve_config
 from clone.messages import Kind, Message, Skipped, Source
 from clone.recipes import Recipe, load_recipe
 from clone.report import inspect
@@ -31,6 +33,7 @@ __all__ = [
     "ExportResult",
     "GenerationSettings",
     "ImportResult",
+    "ImproveConfig",
     "Kind",
     "Message",
     "Recipe",
@@ -40,6 +43,8 @@ __all__ = [
     "build_dataset",
     "evaluate",
     "export",
+    "improve",
+    "improve_config",
     "inspect",
     "load",
     "load_recipe",

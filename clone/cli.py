@@ -190,6 +190,14 @@ def talk(
     temperature: Annotated[float, typer.Option(help="0 for greedy replies.")] = 0.8,
     max_new_tokens: Annotated[int, typer.Option(help="Longest reply in tokens.")] = 120,
     seed: Annotated[int | None, typer.Option(help="Fix sampling for repeatable replies.")] = None,
+    feedback: Annotated[
+        bool,
+        typer.Option(
+            "--feedback",
+            help="After each reply: + good, - bad, 2 another reply to pick from, e type what you would say. "
+            "Saved for `clone improve --from-feedback`.",
+        ),
+    ] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Chat with the clone, streaming its replies. Type /reset to start over, /quit to leave.
@@ -217,11 +225,41 @@ def talk(
             continue
         if message.strip():
             _stream(clone, message, label=f"{clone.me}> ")
+            if feedback:
+                _ask_feedback(clone)
 
 
-def _stream(clone, message: str, label: str = "") -> None:
+def _ask_feedback(clone) -> None:
+    """One optional judgement of the last reply, saved to the workspace's feedback.jsonl."""
+    from clone.improvement.feedback import add_feedback, preference, rating
+
+    context, reply = clone.prompt(clone.history[:-1]), clone.history[-1]["content"]
+    answer = input("  feedback [enter skip, + good, - bad, 2 another reply, e yours]> ").strip().lower()
+    if answer in ("+", "-"):
+        record = rating(context, reply, good=answer == "+")
+    elif answer == "2":
+        _stream(clone, "", label=f"{clone.me} (2)> ", pieces=clone.retry())
+        other = clone.history[-1]["content"]
+        pick = input("  which is better? [1/2]> ").strip()
+        if pick not in ("1", "2"):
+            return
+        chosen, rejected = (reply, other) if pick == "1" else (other, reply)
+        clone.history[-1]["content"] = chosen  # the conversation goes on with the better reply
+        record = preference(context, chosen, rejected)
+    elif answer == "e":
+        edit = input("  what would you have said?> ").strip()
+        if not edit:
+            return
+        clone.history[-1]["content"] = edit
+        record = preference(context, edit, reply, edited=True)
+    else:
+        return
+    add_feedback(clone.workspace, record)
+
+
+def _stream(clone, message: str, label: str = "", pieces=None) -> None:
     sys.stdout.write(label)
-    for piece in clone.stream(message):
+    for piece in pieces if pieces is not None else clone.stream(message):
         sys.stdout.write(piece)
         sys.stdout.flush()
     sys.stdout.write("\n")
@@ -367,6 +405,43 @@ def eval_(
     print_report(results, out)
     out.print(f"results: {ws.root / 'eval.json'}", highlight=False, soft_wrap=True)
     out.print(f"HTML report: {html or ws.root / 'eval.html'}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def improve(
+    method: Annotated[
+        str,
+        typer.Option(
+            help="spin: self-play DPO (your real replies beat the clone's); grpo: reinforce replies the voice "
+            "rewards score high; feedback: DPO on your ratings and edits from `clone talk --feedback`."
+        ),
+    ] = "spin",
+    from_feedback: Annotated[bool, typer.Option("--from-feedback", help="Same as --method feedback.")] = False,
+    rounds: Annotated[int | None, typer.Option(help="Self-play rounds (spin).")] = None,
+    set_: Annotated[
+        list[str], typer.Option("--set", help="Any improve setting: --set contexts=96 --set learning_rate=1e-5")
+    ] = [],  # noqa: B006
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Make the trained clone closer to you (optional, after `clone train`). The SFT clone is kept in
+    clone-sft/ for comparison; scores on held-out replies are printed after every round.
+
+    Examples: clone improve --rounds 3 | clone improve --method grpo --set steps=30 | clone improve --from-feedback
+    """
+    from clone.improvement import improve as improve_clone
+    from clone.improvement import improve_config
+
+    overrides = [*set_, *([f"rounds={rounds}"] if rounds is not None else [])]
+    config = improve_config("feedback" if from_feedback else method, overrides)
+    record = improve_clone(Workspace(workspace), config)
+    first, last = record["rounds"][0], record["rounds"][-1]
+    if "authorship_pass_rate" in first:
+        out.print(
+            f"held-out, SFT clone -> improved: passes as you {first['authorship_pass_rate']:.0%} -> "
+            f"{last['authorship_pass_rate']:.0%}, style distance {first['style_distance']:.3f} -> "
+            f"{last['style_distance']:.3f} (run `clone eval` for the full picture)"
+        )
+    out.print(f"saved the improved clone in {Workspace(workspace).model} ({record['seconds']:.0f} s)")
 
 
 def main() -> None:
