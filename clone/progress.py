@@ -74,12 +74,14 @@ def training_callback():
 
 def quiet_libraries() -> None:
     """Keep the terminal for what matters: bitsandbytes warns about optional CPU kernels on import,
-    and datasets draws a bar for every quick map."""
+    datasets draws a bar for every quick map, transformers one for every model load."""
     import logging
     import warnings
 
     import datasets
+    from transformers.utils import logging as transformers_logging
 
     logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+    transformers_logging.disable_progress_bar()  # a "Loading weights" bar per model load: ours say more
     warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*")  # trl still calls the old name
     datasets.disable_progress_bars()

@@ -44,6 +44,8 @@ def improve(
     heldout = choose(items_of(test_rows), config.eval_samples, config.seed) if config.eval_samples else []
     voice_texts = ([i.real for i in items_of(train_rows)], other_texts(train_rows))
     rounds = [{"round": 0, "what": "SFT clone", **session.score(heldout, *voice_texts)}] if heldout else []
+    for record in rounds:
+        session.report(record)
     started = time.time()
     for number in range(1, (config.rounds if config.method == "spin" else 1) + 1):
         items = choose(items_of(train_rows), config.contexts, config.seed + number)

@@ -21,14 +21,14 @@ class ImproveConfig:
 
     method: str = "spin"  # spin: self-play DPO rounds; grpo: voice rewards; feedback: your ratings and edits
     rounds: int = 2  # self-play rounds (each samples fresh replies from the improved clone)
-    contexts: int = 48  # training contexts per round (0: all)
-    eval_samples: int = 24  # held-out replies scored after every round (0: no per-round evaluation)
+    contexts: int = 32  # training contexts per round (0: all)
+    eval_samples: int = 16  # held-out replies scored after every round (0: no per-round evaluation)
     # optimisation
-    learning_rate: float = 2e-5
+    learning_rate: float = 5e-5  # LoRA weights move slowly: DPO on a full model would use ~1e-6
     epochs: float = 1.0
     batch_size: int = 4
     grad_accum: int = 1
-    max_length: int = 384  # prompt + reply tokens; longer contexts are cut from the left
+    max_length: int = 320  # prompt + reply tokens (contexts are first trimmed to their last messages)
     beta: float = 0.1  # DPO: how far from the reference (the previous round); GRPO: KL weight
     seed: int = 0
     # sampling the clone's replies

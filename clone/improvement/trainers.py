@@ -14,7 +14,7 @@ from clone.progress import bar, console, quiet_libraries
 from clone.train import installed_trackers, read_run
 from clone.workspace import Workspace, atomic_dir, write_json_atomic
 
-CONTEXT_MESSAGES = 8  # messages of context kept before a reply: a long chat would crowd the reply out of max_length
+CONTEXT_MESSAGES = 6  # messages of context kept before a reply: a long chat would crowd the reply out of max_length
 
 
 def trim(context: list[dict[str, str]]) -> list[dict[str, str]]:
