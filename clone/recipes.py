@@ -42,6 +42,7 @@ class Recipe:
     eval_steps: int = 0  # held-out loss every N steps during training (0: only before and after)
     early_stopping_patience: int = 0  # stop after N evaluations without improvement, keep the best (needs eval_steps)
     activation_checkpointing: bool = False  # trade ~20% speed for memory: worth it on a GPU near its limit only
+    cpu_bf16: bool = True  # on a CPU with bf16 units (AMX, AVX512-BF16): bf16 base weights + autocast; false: fp32
     # LoRA
     lora_r: int = 16
     lora_alpha: int = 32

@@ -147,6 +147,7 @@ def test_evaluation_during_training_and_early_stopping(tiny_model, tmp_path):
         early_stopping_patience=2,
         lr_scheduler="constant",
         warmup=0,
+        cpu_bf16=False,  # in bf16 this tiny model's held-out loss keeps creeping down by 0.001: no stall to stop on
     )
     run = train(workspace, recipe, show_progress=False)
     evals = [row for row in run["log_history"] if "eval_loss" in row and "step" in row]

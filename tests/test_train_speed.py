@@ -1,0 +1,86 @@
+"""The CPU speed-ups in clone.train change no loss, no gradient and no metric (bench/train_bench.py measures them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clone import templates
+from clone.recipes import Recipe
+from clone.train import bf16_adapter_inputs, compact_lm_head, lora_config, sft_config
+from tests.test_training import CONVERSATION
+
+
+def _trainer(tiny_model, tmp_path, **recipe_values):
+    import torch
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTTrainer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    tokenizer.chat_template = templates.training_template(tokenizer.chat_template)
+    recipe = Recipe(model=str(tiny_model), max_length=256, lora_dropout=0.0, cpu_bf16=False, **recipe_values)
+    rows = [{"messages": CONVERSATION}, {"messages": CONVERSATION[:3]}, {"messages": CONVERSATION[2:]}]
+    trainer = SFTTrainer(
+        model=AutoModelForCausalLM.from_pretrained(tiny_model),
+        args=sft_config(recipe, tmp_path),
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tokenizer,
+        peft_config=lora_config(recipe),
+    )
+    torch.manual_seed(0)
+    for name, parameter in trainer.model.named_parameters():
+        if "lora_B" in name:  # zero at init: give every adapter a gradient path
+            torch.nn.init.normal_(parameter, std=0.1)
+    return trainer
+
+
+def _loss_and_gradients(trainer, batch):
+    trainer.model.zero_grad()
+    trainer._metrics["train"].clear()
+    loss = trainer.compute_loss(trainer.model, dict(batch))
+    loss.backward()
+    gradients = {n: p.grad.clone() for n, p in trainer.model.named_parameters() if p.requires_grad}
+    metrics = {k: v[-1] for k, v in trainer._metrics["train"].items() if k != "num_tokens"}
+    return loss.item(), gradients, metrics
+
+
+def test_compact_lm_head_gives_trls_loss_gradients_and_metrics(tiny_model, tmp_path):
+    import torch
+
+    trainer = _trainer(tiny_model, tmp_path, packing=True)
+    batch = trainer.data_collator([trainer.train_dataset[i] for i in range(len(trainer.train_dataset))])
+    assert "position_ids" in batch and (batch["labels"] == -100).any()  # packed, with unlabelled positions
+    expected = _loss_and_gradients(trainer, batch)
+    assert compact_lm_head(trainer.model.get_base_model())
+    loss, gradients, metrics = _loss_and_gradients(trainer, batch)
+    assert loss == pytest.approx(expected[0], rel=1e-6)
+    assert metrics == pytest.approx(expected[2], rel=1e-6)
+    assert gradients.keys() == expected[1].keys()
+    for name, gradient in gradients.items():
+        torch.testing.assert_close(gradient, expected[1][name], msg=name)
+
+
+def test_bf16_adapter_inputs_change_nothing_and_only_under_autocast(tiny_model, tmp_path):
+    import torch
+
+    trainer = _trainer(tiny_model, tmp_path, packing=False)
+    model, batch = trainer.model, trainer.data_collator([trainer.train_dataset[0]])
+    inputs = {k: batch[k] for k in ("input_ids", "attention_mask")}
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        expected = model(**inputs).logits
+    bf16_adapter_inputs(model)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        torch.testing.assert_close(model(**inputs).logits, expected, rtol=0, atol=0)
+    model(**inputs)  # without autocast the adapters cast their inputs again (no dtype mismatch)
+    assert all(m.cast_input_dtype_enabled for m in model.modules() if hasattr(m, "cast_input_dtype_enabled"))
+
+
+def test_cpu_takes_one_packed_row_per_forward_and_keeps_the_batch(tmp_path):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("the CPU layout only")
+    packed = sft_config(Recipe(packing=True, batch_size=4, grad_accum=2), tmp_path)
+    assert (packed.per_device_train_batch_size, packed.gradient_accumulation_steps) == (1, 8)
+    padded = sft_config(Recipe(packing=False, batch_size=4, grad_accum=2), tmp_path)
+    assert (padded.per_device_train_batch_size, padded.gradient_accumulation_steps) == (4, 2)
