@@ -31,7 +31,6 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import metadata
 from pathlib import Path
+
+from process_stats import cpu_and_memory, loadavg, rss_mb  # bench/ is on sys.path when a bench runs
 
 REPO = Path(__file__).resolve().parents[1]
 PARSERS = ("ours-stream", "ours-load", "chatminer", "whatstk")
@@ -150,18 +151,6 @@ def write_export(path: Path, messages: int, seed: int = 4) -> int:
 # Worker: runs in its own process, prints one JSON line
 
 
-def _rss_mb(field: str) -> float:
-    """VmHWM (peak) or VmRSS (now) of this process in MB; ru_maxrss where /proc is missing."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
-
-
 def _prepare(parser: str, path: Path) -> Callable[[], int]:
     """Import the parser's library; return a call that parses ``path`` and returns its message count."""
     if parser == "ours-stream":
@@ -200,11 +189,11 @@ def _prepare(parser: str, path: Path) -> Callable[[], int]:
 
 def worker(parser: str, path: Path) -> None:
     run = _prepare(parser, path)
-    baseline = _rss_mb("VmRSS")
+    baseline = rss_mb("VmRSS")
     start = time.perf_counter()
     count = run()
     seconds = time.perf_counter() - start
-    print(json.dumps({"count": count, "seconds": seconds, "peak_mb": _rss_mb("VmHWM"), "baseline_mb": baseline}))
+    print(json.dumps({"count": count, "seconds": seconds, "peak_mb": rss_mb("VmHWM"), "baseline_mb": baseline}))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -226,13 +215,6 @@ class Result:
         return self.count / self.seconds if self.seconds else 0.0
 
 
-def _loadavg() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "?"
-
-
 def _installed(parser: str) -> str | None:
     """The distribution's version, or None when it is not installed."""
     dist = DISTRIBUTIONS.get(parser)
@@ -249,7 +231,7 @@ def measure(parser: str, path: Path, repeat: int) -> Result:
     best = Result(parser)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     for _ in range(repeat):
-        before = _loadavg()
+        before = loadavg()
         proc = subprocess.run(
             [sys.executable, __file__, "--worker", parser, str(path)], capture_output=True, text=True, env=env, cwd=REPO
         )
@@ -260,25 +242,12 @@ def measure(parser: str, path: Path, repeat: int) -> Result:
         if not best.seconds or data["seconds"] < best.seconds:
             best.seconds, best.count, best.baseline_mb = data["seconds"], data["count"], data["baseline_mb"]
         best.peak_mb = max(best.peak_mb, data["peak_mb"])
-        best.load = f"{before}/{_loadavg()}"
+        best.load = f"{before}/{loadavg()}"
     return best
 
 
 def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal:")
-        )
-        memory = f"{mem_kb / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, StopIteration):
-        memory = "RAM unknown"
+    model, memory = cpu_and_memory()
     return f"{os.cpu_count()} cores, {model}, {memory}, Python {platform.python_version()}"
 
 

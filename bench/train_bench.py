@@ -40,13 +40,14 @@ import glob
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from process_stats import cpu_and_memory, loadavg, rss_mb  # bench/ is on sys.path when a bench runs
 
 REPO = Path(__file__).resolve().parents[1]
 ME = "Maya Chen"
@@ -91,18 +92,6 @@ GPU_STEPS = 12  # optimizer steps per GPU run (the first two are warm-up and are
 
 # ---------------------------------------------------------------------------------------------------
 # Worker side: runs in its own process, prints one JSON line
-
-
-def _rss_mb(field: str) -> float:
-    """VmHWM (peak) or VmRSS (now) of this process in MB; ru_maxrss where /proc is missing."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 class Meter:
@@ -163,7 +152,7 @@ class Meter:
             "loss_tokens": self.loss_tokens,
             "seconds": self.seconds,
             "train_loss": self.train_loss,
-            "peak_mb": _rss_mb("VmHWM"),
+            "peak_mb": rss_mb("VmHWM"),
             **extra,
         }
         try:
@@ -320,18 +309,11 @@ class Result:
         return self.tokens / self.seconds if self.seconds else 0.0
 
 
-def _loadavg() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "?"
-
-
 def run_worker(name: str, spec: dict, best: Result | None) -> Result:
     """One fresh process; merged into ``best`` (the fastest run is kept, the highest peak memory)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
-    before, started = _loadavg(), time.perf_counter()
+    before, started = loadavg(), time.perf_counter()
     proc = subprocess.run(
         [sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True, env=env, cwd=REPO
     )
@@ -346,7 +328,7 @@ def run_worker(name: str, spec: dict, best: Result | None) -> Result:
     if rate > best.rate:
         for key in ("seconds", "tokens", "positions", "loss_tokens", "steps", "train_loss"):
             setattr(best, key, data[key])
-        best.load, best.wall = f"{before}/{_loadavg()}", wall
+        best.load, best.wall = f"{before}/{loadavg()}", wall
     best.peak_mb = max(best.peak_mb, data["peak_mb"])
     best.gpu_peak_mb = max(best.gpu_peak_mb, data.get("gpu_peak_mb", 0.0))
     best.gpu_name = data.get("gpu_name", "")
@@ -359,20 +341,7 @@ def run_worker(name: str, spec: dict, best: Result | None) -> Result:
 
 
 def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal:")
-        )
-        memory = f"{mem_kb / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, StopIteration):
-        memory = "RAM unknown"
+    model, memory = cpu_and_memory()
     import torch
 
     from clone.train import cpu_has_bf16_units
