@@ -91,13 +91,32 @@ def _coerce(name: str, value: Any, kind: type) -> Any:
         raise CloneError(f"recipe key {name!r} must be {kind.__name__}, got {value!r}") from None
 
 
+def unknown_keys(kind: type, values: dict[str, Any]) -> list[str]:
+    return sorted(set(values) - {f.name for f in fields(kind)})
+
+
+def typed(kind: type, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` converted to the types of ``kind``'s fields (all keys must be fields)."""
+    types = get_type_hints(kind)
+    return {k: _coerce(k, v, types[k]) for k, v in values.items()}
+
+
+def parse_overrides(items: list[str] | None) -> dict[str, Any]:
+    """`--set key=value` items as a dict, each value read as YAML (so 1e-4, true and [a, b] get their types)."""
+    values: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise CloneError(f"--set {item!r}: expected key=value")
+        values[key.strip()] = yaml.safe_load(value)
+    return values
+
+
 def from_dict(values: dict[str, Any], origin: str = "recipe") -> Recipe:
-    types = get_type_hints(Recipe)
-    known = {f.name for f in fields(Recipe)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise CloneError(f"{origin}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    return Recipe(**{k: _coerce(k, v, types[k]) for k, v in values.items()})
+    if unknown := unknown_keys(Recipe, values):
+        known = sorted(f.name for f in fields(Recipe))
+        raise CloneError(f"{origin}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return Recipe(**typed(Recipe, values))
 
 
 def load_recipe(name_or_path: str = DEFAULT_RECIPE, overrides: list[str] | None = None) -> Recipe:
@@ -111,9 +130,4 @@ def load_recipe(name_or_path: str = DEFAULT_RECIPE, overrides: list[str] | None 
         values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise CloneError(f"{path}: not valid YAML ({error})") from None
-    for item in overrides or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise CloneError(f"--set {item!r}: expected key=value")
-        values[key.strip()] = yaml.safe_load(value)
-    return from_dict(values, str(path))
+    return from_dict(values | parse_overrides(overrides), str(path))

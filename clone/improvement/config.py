@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, fields
-from typing import Any, get_type_hints
-
-import yaml
+from typing import Any
 
 from clone.errors import CloneError
-from clone.recipes import _coerce
+from clone.recipes import parse_overrides, typed, unknown_keys
 
 METHODS = ("spin", "grpo", "feedback")
 
@@ -67,17 +65,11 @@ class ImproveConfig:
 
 def improve_config(method: str = "spin", overrides: list[str] | None = None) -> ImproveConfig:
     """The defaults for ``method`` with `key=value` overrides, checked."""
-    values: dict[str, Any] = {"method": method}
-    for item in overrides or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise CloneError(f"--set {item!r}: expected key=value")
-        values[key.strip()] = yaml.safe_load(value)
-    types = get_type_hints(ImproveConfig)
-    unknown = sorted(set(values) - {f.name for f in fields(ImproveConfig)})
-    if unknown:
-        raise CloneError(f"unknown improve key(s) {', '.join(unknown)}; known: {', '.join(sorted(types))}")
-    config = ImproveConfig(**{k: _coerce(k, v, types[k]) for k, v in values.items()})
+    values = {"method": method} | parse_overrides(overrides)
+    if unknown := unknown_keys(ImproveConfig, values):
+        known = sorted(f.name for f in fields(ImproveConfig))
+        raise CloneError(f"unknown improve key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    config = ImproveConfig(**typed(ImproveConfig, values))
     if problems := config.problems():
         raise CloneError("; ".join(problems))
     return config
