@@ -18,7 +18,7 @@ class Kind(StrEnum):
     DELETED = "deleted"  # "This message was deleted"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Source:
     """Where a message came from, so every message and skip can be traced back."""
 

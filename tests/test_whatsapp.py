@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clone.errors import ImportFileError
 from clone.importers import IMPORTERS, ExportFile, load
@@ -403,6 +405,34 @@ def test_name_colon_without_space(tmp_path: Path) -> None:
     ]
 
 
+def _long_day_first_chat(days: int) -> str:
+    """One message a day from 13 January 2020 on: every date in January and later votes day-first."""
+    from datetime import timedelta
+
+    start = datetime(2020, 1, 13)
+    return "".join(f"{(start + timedelta(d)):%d/%m/%Y}, 10:00 - Ana: day {d}\n" for d in range(days))
+
+
+def test_survey_stops_once_the_order_is_decided() -> None:
+    from clone.importers.whatsapp import DECISIVE_VOTES, survey
+
+    text = "\n" + _long_day_first_chat(2000)
+    cut = text.index("\n", 20_000)  # chunks start at a "\n", as _chunks makes them
+    chunks = [text[:cut], text[cut:]]
+    early, whole = survey(chunks), survey(chunks, stop_early=False)
+    assert early.day_first and whole.day_first
+    assert not early.whole_file and early.day_votes - early.month_votes >= DECISIVE_VOTES
+    assert whole.whole_file and whole.headers == 2000 > early.headers
+
+
+def test_name_colon_without_space_of_a_sender_seen_after_the_early_survey(tmp_path: Path) -> None:
+    # The survey stops long before Bo's first normal message: the parse surveys the whole file for him.
+    text = _long_day_first_chat(3000) + "01/01/2030, 10:00 - Bo:.\n01/01/2030, 10:01 - Bo: hi\n"
+    records = messages(parse_text(tmp_path, text))
+    assert [(m.sender, m.text) for m in records[-2:]] == [("Bo", "."), ("Bo", "hi")]
+    assert len(records) == 3002
+
+
 def test_colon_inside_body_does_not_split_the_author(tmp_path: Path) -> None:
     message = one(tmp_path, "06/10/20, 15:55 - John-John Doe: Lorem ipsum : dolor: sit amet.\n")
     assert (message.sender, message.text) == ("John-John Doe", "Lorem ipsum : dolor: sit amet.")
@@ -676,3 +706,52 @@ def test_files_of_non_ascii_headers_parse_fully(tmp_path: Path) -> None:
     assert (records[0].timestamp, records[0].text) == (datetime(2022, 3, 1, 21, 0), "msg 0\nmore 0")
     assert (records[299].timestamp, records[299].text) == (datetime(2022, 3, 20, 21, 59), "msg 299\nmore 299")
     assert (records[300].sender, records[300].timestamp) == ("Bo", datetime(2022, 3, 28, 23, 0))
+
+
+# The parse reads most headers with a regex of the file's own layout (whatsapp.layout); any line it does
+# not read falls back to the whole grammar. Lines of mixed layouts must come out as the grammar alone reads them.
+_LAYOUTS = (
+    "{d:02}/{m:02}/{y}, {H:02}:{M:02} - ",
+    "{d}/{m}/{yy}, {h}:{M:02} {ap} - ",
+    "[{d:02}.{m:02}.{yy}, {H:02}:{M:02}:{S:02}] ",
+    "[{y}-{m:02}-{d:02} {H:02}:{M:02}:{S:02}] ",
+    "{d}.{m}.{yy} {H}:{M:02}: ",
+    "[{d}/{m}/{yy} {h}:{M:02}:{S:02} {ap}] ",
+)
+
+
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.sampled_from(range(len(_LAYOUTS))),
+            st.integers(1, 28),
+            st.integers(1, 12),
+            st.integers(0, 23),
+            st.integers(0, 59),
+            st.sampled_from(["Ana: hi", "Bo:.", "Bo: x: y", "joined", "Ana: <Media omitted>", "", "Ana: a\nmore"]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_the_layout_scan_reads_every_line_as_the_grammar_does(lines) -> None:
+    from clone.importers import whatsapp
+
+    text = "".join(
+        _LAYOUTS[layout].format(
+            d=d, m=m, y=2020, yy=20, H=hour, h=hour % 12 or 12, M=minute, S=minute, ap="AM" if hour < 12 else "PM"
+        )
+        + body
+        + "\n"
+        for layout, d, m, hour, minute, body in lines
+    )
+    chunks = ["\n" + text]
+    facts = whatsapp.survey(chunks)
+    if not facts.headers:
+        return
+    plain = whatsapp.Survey(**{**vars(facts), "layouts": Counter()})
+    by_layout = list(whatsapp._Parser("f", "c", facts, lambda: facts).run(chunks))
+    by_grammar = list(whatsapp._Parser("f", "c", plain, lambda: plain).run(chunks))
+    assert by_layout == by_grammar
+    assert facts.layout is not None and plain.layout is None

@@ -3,10 +3,13 @@
 A message starts on a *header* line, ``[date, time] Name: text`` (iOS) or ``date, time - Name: text``
 (Android); lines without a header continue the previous message. Header lines without ``Name:`` are
 system events. The date format varies by phone and locale, and day-first vs month-first cannot be told
-from one line, so the file is read twice, streaming both times (memory does not grow with file size):
+from one line, so the file is read in two passes, streaming both times (memory does not grow with file size):
 
 1. survey: find the header lines, vote on day/month order from date fields > 12, note the senders
-   (needed for the ``Name:text`` no-space form), and fail early on files with no header at all;
+   (needed for the ``Name:text`` no-space form), and fail early on files with no header at all. It stops
+   once one order leads by ``DECISIVE_VOTES`` (real exports never change order, so the rest of the file
+   would only add to the lead); the parse asks for the whole file's senders only if it meets a ``Name:text``
+   line whose name the survey has not seen yet;
 2. parse: turn headers + continuation lines into ``Message``/``Skipped`` records, in file order.
 
 Both passes read the file in chunks of whole lines (a few tens of KB) and find header lines with one
@@ -22,7 +25,8 @@ import codecs
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -224,14 +228,56 @@ def _fallback(chunk: str, at: int, ascii_first: bool) -> re.Match[str] | None:
     return _HEADER_NL.match(chunk, at) or _HEADER_TIME_FIRST_NL.match(chunk, at)
 
 
+# A file's headers nearly all share one layout ("07/03/2016, 09:12 - "): the regex of that exact layout,
+# built from the survey's headers, finds them ~1.5x quicker than the whole grammar. It accepts a subset of
+# what _HEADER_ASCII accepts, with the same groups, so a line it reads is read as the grammar would read
+# it; any other line led by a digit or "[" falls back to the grammars (_fallback_layout).
+def layout(header: re.Match[str]) -> str:
+    """The regex of one ASCII header's layout: its brackets, separators and clock, digits generalised."""
+    text, at = header.string, header.start("ts")
+    rest = header.start("raw") if header.group("raw") is not None else header.start("body")
+    pieces = [re.escape(text[header.start() : at].lstrip("\n")), "(?P<ts>"]
+    for name in ("date", "h", "mi", "s", "ap"):
+        value = header.group(name)
+        if value is None:
+            continue
+        pieces += [re.escape(text[at : header.start(name)]), f"(?P<{name}>{_generalise(name, value)})"]
+        at = header.end(name)
+    pieces += [re.escape(text[at : header.end("ts")]), ")", re.escape(text[header.end("ts") : rest])]
+    pieces += [f"(?P<{name}>){{0}}" for name in ("s", "ap") if header.group(name) is None]  # never set
+    return "".join(pieces)
+
+
+def _generalise(name: str, value: str) -> str:
+    if name == "date":  # each field as wide as the grammar allows it: 1-2 digits, or a 4-digit year
+        return re.sub(r"\d+", lambda run: r"\d{4}" if len(run[0]) == 4 else r"\d{1,2}", re.escape(value))
+    if name == "ap":  # AM and PM alike, spelt as this header spells them
+        return "[AaPp]" + re.escape(value[1:])
+    return r"\d{1,2}" if name == "h" else r"\d{2}"
+
+
+def layout_scan(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"\n(?:{pattern}{_REST}|{_LEADING})")
+
+
+_HEADER_ASCII_NL = re.compile(rf"\n{_HEADER_ASCII.pattern}{_REST}")
+
+
+def _fallback_layout(chunk: str, at: int) -> re.Match[str] | None:
+    """The header after the "\n" at ``at`` that the layout scan did not read, if any."""
+    return _HEADER_ASCII_NL.match(chunk, at) or _fallback(chunk, at, ascii_first=True)
+
+
 _DIGITS = re.compile(r"\d+")
 _NAME_TABLE = str.maketrans({c: None for c in MARKS} | {"\u00a0": " ", "\u202f": " "})
 _STRIP = MARKS + SPACES + "\t"
+_BLANK = frozenset(_STRIP + "\n\r")  # what a first or last character must not be for a body to need no strip
 _INVALID = datetime.min  # "not a real timestamp": the line is treated as text
 _UNSEEN = object()
 _CACHE_LIMIT = 8192  # caches are cleared when full, so memory stays flat on any file
 _MAX_SENDERS = 10_000
 _SAMPLE_HEADERS = 200
+DECISIVE_VOTES = 50  # a lead of this many date runs settles day/month order (stray lines give a vote or two)
 _HEAD_LINES = 20
 # Disk or zip trouble (RuntimeError: an encrypted member or, as NotImplementedError, an unknown compression).
 _READ_ERRORS = (OSError, EOFError, KeyError, RuntimeError, zipfile.BadZipFile, zlib.error)
@@ -288,11 +334,22 @@ class Survey:
     month_votes: int = 0  # dates whose second field is > 12
     default_day_first: bool = True
     senders: set[str] = field(default_factory=set)
+    layouts: Counter[str] = field(default_factory=Counter)  # layout() of the sampled ASCII headers
+    whole_file: bool = True  # False when the survey stopped early: senders may be missing
+
+    @property
+    def decided(self) -> bool:
+        return abs(self.day_votes - self.month_votes) >= DECISIVE_VOTES
 
     @property
     def ascii_first(self) -> bool:
         """Whether to try the ASCII grammar first (else the full one only)."""
         return self.ascii_headers * 2 >= self.headers
+
+    @property
+    def layout(self) -> str | None:
+        """The layout of most sampled headers, when most headers are ASCII."""
+        return self.layouts.most_common(1)[0][0] if self.layouts and self.ascii_first else None
 
     @property
     def day_first(self) -> bool:
@@ -319,8 +376,8 @@ def _vote(survey: Survey, date: str) -> None:
         survey.month_votes += 1
 
 
-def survey(chunks: Iterable[str]) -> Survey:
-    """Pass 1 over a file's chunks (see _chunks)."""
+def survey(chunks: Iterable[str], stop_early: bool = True) -> Survey:
+    """Pass 1 over a file's chunks (see _chunks); with ``stop_early``, only until day/month order is decided."""
     result = Survey()
     raw_names: set[str] = set()
     last_date = None
@@ -349,7 +406,10 @@ def survey(chunks: Iterable[str]) -> Survey:
                 if not result.headers:
                     result.default_day_first = _default_day_first(match)
                 result.headers += 1
-                result.ascii_headers += match.re is _SCAN_ASCII
+                if match.re is _SCAN_ASCII:
+                    result.ascii_headers += 1
+                    if result.headers <= _SAMPLE_HEADERS:
+                        result.layouts[layout(match)] += 1
                 if date != last_date:  # consecutive messages share a date: vote once per run
                     last_date = date
                     _vote(result, date)
@@ -361,6 +421,9 @@ def survey(chunks: Iterable[str]) -> Survey:
                     if match.end() < len(chunk):
                         pos = match.end()
                     break
+        if stop_early and result.decided:
+            result.whole_file = False
+            break
     return result
 
 
@@ -375,7 +438,7 @@ _EXACT |= {body + end: Kind.DELETED for body in DELETED_BODIES for end in ("", "
 
 def classify(first: str, text: str) -> Kind:
     """Kind of an authored message from its first line (placeholders) and whole text (locations)."""
-    key = first.strip(_STRIP)
+    key = first.strip(_STRIP) if first[:1] in _BLANK or first[-1:] in _BLANK else first
     kind = _EXACT.get(key)
     if kind is not None:
         return Kind.TEXT if kind is Kind.DELETED and first is not text else kind
@@ -397,7 +460,7 @@ def _is_location(text: str) -> bool:
     return len(lines) == 3 or (len(lines) == 1 and text[:1] == " ")
 
 
-def split_author(rest: str, senders: set[str]) -> tuple[str | None, str]:
+def split_author(rest: str, is_sender: Callable[[str], bool]) -> tuple[str | None, str]:
     """(sender, body) from what follows the timestamp; sender None for system lines.
 
     "Name: body" is the normal form. "Name:body" (no space, e.g. chat-miner's "John Doe:.") is read as
@@ -409,7 +472,7 @@ def split_author(rest: str, senders: set[str]) -> tuple[str | None, str]:
     colon = rest.find(":")
     if colon > 0:
         name = clean_name(rest[:colon])
-        if name in senders:
+        if is_sender(name):
             return name, rest[colon + 1 :]
     return None, rest
 
@@ -432,9 +495,10 @@ def _drop_cr(block: str) -> str:
 class _Parser:
     """Pass 2 over one file: header and continuation lines in, records out."""
 
-    def __init__(self, name: str, chat: str, facts: Survey):
-        self.name, self.chat, self.senders = name, chat, facts.senders
-        self.day_first, self.ascii_first = facts.day_first, facts.ascii_first
+    def __init__(self, name: str, chat: str, facts: Survey, whole_survey: Callable[[], Survey]):
+        self.name, self.chat, self.facts, self.whole_survey = name, chat, facts, whole_survey
+        self.day_first, self.layout = facts.day_first, facts.layout
+        self.ascii_first = facts.ascii_first
         self.dates: dict[str, tuple[int, int, int] | None] = {}  # "20.06.19" -> (2019, 6, 20)
         self.names: dict[str, str] = {}  # raw name -> clean name
 
@@ -457,7 +521,11 @@ class _Parser:
         """Records from a file's chunks (see _chunks). A chunk's lines between two headers are one block:
         continuation lines of the pending message, or text before the first message."""
         invalid, ascii_first, names = _INVALID, self.ascii_first, self.names
-        scan = _SCAN_ASCII if ascii_first else _SCAN_FULL
+        if self.layout:
+            scan, fallback = layout_scan(self.layout), _fallback_layout
+        else:
+            scan = _SCAN_ASCII if ascii_first else _SCAN_FULL
+            fallback = lambda chunk, at: _fallback(chunk, at, ascii_first)  # noqa: E731
         pending: _Header | None = None
         more: list[str] = []  # blocks of continuation lines of the pending message
         lineno = 0  # lines before the current block
@@ -467,7 +535,7 @@ class _Parser:
             for match in scan.finditer(chunk):
                 ts, raw, body = match.group("ts", "raw", "body")
                 if ts is None:
-                    match = _fallback(chunk, match.start(), ascii_first)
+                    match = fallback(chunk, match.start())
                     if match is None:
                         continue
                     ts, raw, body = match.group("ts", "raw", "body")
@@ -494,7 +562,7 @@ class _Parser:
                     if sender is None:
                         sender = _bound(names)[raw] = clean_name(raw)
                 else:
-                    sender, body = split_author(body if raw is None else ": " + body, self.senders)
+                    sender, body = split_author(body if raw is None else ": " + body, self.is_sender)
                 if body[:1] == "\u200e":  # the LRM iOS puts before media/system bodies
                     body = body[1:]
                 pending = (lineno, match, stamp, sender, body)
@@ -507,6 +575,12 @@ class _Parser:
                 lineno += chunk.count("\n", pos)
         if pending is not None:
             yield self.finish(pending, more)
+
+    def is_sender(self, name: str) -> bool:
+        """Whether ``name`` wrote a normal-form message anywhere in the file (surveying all of it if needed)."""
+        if name not in self.facts.senders and not self.facts.whole_file:
+            self.facts = self.whole_survey()
+        return name in self.facts.senders
 
     def before(self, block: str, lineno: int) -> Iterator[Skipped]:
         """Skips for the non-blank lines of a block before the first message (after line ``lineno``)."""
@@ -521,7 +595,7 @@ class _Parser:
         lineno, header, stamp, sender, first = pending
         text = "\n".join([first, *more]) if more else first
         source = Source(self.name, lineno)
-        if not text.strip(_STRIP + "\n"):
+        if (not text or text[0] in _BLANK) and not text.strip(_STRIP + "\n"):
             return Skipped(source, "empty message", header.string[header.start() + 1 : header.end("body")])
         if sender is None:
             kind = Kind.SYSTEM
@@ -622,8 +696,12 @@ class WhatsAppImporter:
 
     def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
         _check_text(file)
-        with _open(file) as stream:
-            facts = survey(_chunks(stream))
+
+        def whole_survey(stop_early: bool = False) -> Survey:
+            with _open(file) as stream:
+                return survey(_chunks(stream), stop_early)
+
+        facts = whole_survey(stop_early=True)
         if facts.first_text_line is None:
             raise ImportFileError(file.name, None, "empty file")
         if not facts.headers:
@@ -633,7 +711,7 @@ class WhatsAppImporter:
                 "no WhatsApp message header found (expected lines like "
                 "'[31/12/21, 23:59:59] Name: text' or '31/12/21, 23:59 - Name: text')",
             )
-        parser = _Parser(file.name, chat_name(file), facts)
+        parser = _Parser(file.name, chat_name(file), facts, whole_survey)
         with _open(file) as stream:
             yield from parser.run(_chunks(stream))
 
