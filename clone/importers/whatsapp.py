@@ -14,9 +14,10 @@ from one line, so the file is read in two passes, streaming both times (memory d
 
 Both passes read the file in chunks of whole lines (a few tens of KB) and find header lines with one
 regex scan per chunk: a line that cannot start a header (no digit, "[" or invisible mark first) costs
-no Python work at all, and a header line costs one regex match (an ASCII-only variant first), a date
-cache keyed by the date text and a memo of the last timestamp text. Bodies are sliced straight out of
-the chunk; continuation lines are joined per block, not per line.
+no Python work at all, and a header line costs one regex match (in the parse, a regex of the file's own
+header layout; the whole grammar reads only the lines it does not), a date cache keyed by the date text
+and a memo of the last timestamp text. Bodies are sliced straight out of the chunk; continuation lines
+are joined per block, not per line.
 """
 
 from __future__ import annotations
@@ -521,6 +522,7 @@ class _Parser:
         """Records from a file's chunks (see _chunks). A chunk's lines between two headers are one block:
         continuation lines of the pending message, or text before the first message."""
         invalid, ascii_first, names = _INVALID, self.ascii_first, self.names
+        finish, timestamp = self.finish, self._timestamp  # bound once: a million lookups saved
         if self.layout:
             scan, fallback = layout_scan(self.layout), _fallback_layout
         else:
@@ -540,10 +542,10 @@ class _Parser:
                         continue
                     ts, raw, body = match.group("ts", "raw", "body")
                 if ts != key:  # bursts of messages share a timestamp text
-                    key, stamp = ts, self._timestamp(match)
+                    key, stamp = ts, timestamp(match)
                 if stamp is invalid:  # a date-like line that is no real header: part of a block
                     continue
-                start = match.start()
+                start, end = match.span()
                 if start > pos:
                     block = chunk[pos + 1 : start]
                     if pending is None:
@@ -552,11 +554,11 @@ class _Parser:
                         more.append(_drop_cr(block) if "\r" in block else block)
                     lineno += chunk.count("\n", pos, start)
                 if pending is not None:
-                    yield self.finish(pending, more)
+                    yield finish(pending, more)
                     if more:
                         more = []
                 lineno += 1
-                pos = match.end()
+                pos = end
                 if raw:  # "Name: body", the raw name cached
                     sender = names.get(raw)
                     if sender is None:
