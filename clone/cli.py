@@ -412,10 +412,11 @@ def improve(
     method: Annotated[
         str,
         typer.Option(
-            help="spin: self-play DPO (your real replies beat the clone's); grpo: reinforce replies the voice "
-            "rewards score high; feedback: DPO on your ratings and edits from `clone talk --feedback`."
+            help="grpo: reinforce the replies that sound most like you (voice rewards: authorship, style, "
+            "length); spin: self-play DPO (your real replies beat the clone's); feedback: DPO on your ratings "
+            "and edits from `clone talk --feedback`."
         ),
-    ] = "spin",
+    ] = "grpo",
     from_feedback: Annotated[bool, typer.Option("--from-feedback", help="Same as --method feedback.")] = False,
     rounds: Annotated[int | None, typer.Option(help="Self-play rounds (spin).")] = None,
     set_: Annotated[
@@ -426,7 +427,8 @@ def improve(
     """Make the trained clone closer to you (optional, after `clone train`). The SFT clone is kept in
     clone-sft/ for comparison; scores on held-out replies are printed after every round.
 
-    Examples: clone improve --rounds 3 | clone improve --method grpo --set steps=30 | clone improve --from-feedback
+    Examples: clone improve | clone improve --set steps=80 | clone improve --method spin --rounds 3 |
+    clone improve --from-feedback
     """
     from clone.improvement import improve as improve_clone
     from clone.improvement import improve_config
@@ -437,7 +439,8 @@ def improve(
     first, last = record["rounds"][0], record["rounds"][-1]
     if "authorship_pass_rate" in first:
         out.print(
-            f"held-out, SFT clone -> improved: passes as you {first['authorship_pass_rate']:.0%} -> "
+            f"held-out, SFT clone -> improved: P(you) {first['authorship_probability']:.2f} -> "
+            f"{last['authorship_probability']:.2f}, passes as you {first['authorship_pass_rate']:.0%} -> "
             f"{last['authorship_pass_rate']:.0%}, style distance {first['style_distance']:.3f} -> "
             f"{last['style_distance']:.3f} (run `clone eval` for the full picture)"
         )

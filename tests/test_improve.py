@@ -124,6 +124,9 @@ def test_custom_rewards_load_by_module_and_unknown_ones_are_clear_errors(tmp_pat
 
 def test_config_keys_are_checked():
     assert improve_config("grpo", ["steps=3", "num_generations=2"]).steps == 3
+    assert improve_config().method == "grpo" and improve_config().learning_rate == 1e-4  # GRPO's own defaults
+    assert improve_config("grpo", ["learning_rate=3e-5"]).learning_rate == 3e-5  # what the user sets wins
+    assert improve_config("spin").learning_rate == 5e-5
     with pytest.raises(CloneError, match="unknown improve key"):
         improve_config("spin", ["epoch=1"])
     with pytest.raises(CloneError, match="method must be one of"):
@@ -171,6 +174,8 @@ def test_one_tiny_run_of_each_method_improves_the_adapter_and_records_rounds(tra
     assert len(rounds) == (3 if method == "spin" else 2)  # the SFT clone's scores, then each round's
     assert all(0 <= r["authorship_pass_rate"] <= 1 and r["style_distance"] >= 0 for r in rounds)
     assert all(r["steps"] > 0 for r in rounds[1:])
+    if method == "grpo":  # the voice reward as training began and ended
+        assert all(-10 < rounds[-1][k] < 10 for k in ("reward_start", "reward_end"))
     assert _changed(workspace)
     assert read_run(workspace)["improvements"][-1]["config"]["method"] == method
     assert not (workspace.model / "adapter" / "ref").exists()  # trl's reference copy is not saved

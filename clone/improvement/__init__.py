@@ -2,10 +2,10 @@
 
 Three methods on trl, all training the clone's LoRA adapter further:
 
+- ``grpo`` (the default): sample several replies per training context and reinforce those the voice rewards
+  (clone.improvement.rewards: authorship, style, length, no placeholders, no parroting) score above their siblings.
 - ``spin`` (self-play, the SPIN idea): for training contexts, sample the clone's replies; the person's real
   reply is *chosen*, the clone's *rejected*; DPO against the previous round's adapter; repeat ``rounds`` times.
-- ``grpo``: sample several replies per context and reinforce those the voice rewards (clone.improvement.rewards)
-  score above their siblings.
 - ``feedback``: DPO on the pairs the person made in `clone talk --feedback`.
 
 The SFT adapter is kept once as ``clone-sft/`` beside the clone, so `clone eval` can show what improving did;

@@ -9,7 +9,10 @@ from typing import Any
 from clone.errors import CloneError
 from clone.recipes import parse_overrides, typed, unknown_keys
 
-METHODS = ("spin", "grpo", "feedback")
+METHODS = ("grpo", "spin", "feedback")
+# Where a method's best settings differ from the dataclass defaults (which suit the DPO methods). GRPO's
+# updates are noisier and smaller, so it takes a larger step over two contexts (8 replies) at a time.
+METHOD_DEFAULTS: dict[str, dict[str, Any]] = {"grpo": {"learning_rate": 1e-4, "batch_size": 8}}
 
 
 @dataclass
@@ -17,14 +20,14 @@ class ImproveConfig:
     """How the clone improves after SFT. The defaults are sized for 2 CPU cores and the bundled model;
     `for_device` scales the sample counts up when a GPU is there."""
 
-    method: str = "spin"  # spin: self-play DPO rounds; grpo: voice rewards; feedback: your ratings and edits
+    method: str = "grpo"  # grpo: voice rewards; spin: self-play DPO rounds; feedback: your ratings and edits
     rounds: int = 2  # self-play rounds (each samples fresh replies from the improved clone)
     contexts: int = 32  # training contexts per round (0: all)
     eval_samples: int = 16  # held-out replies scored after every round (0: no per-round evaluation)
     # optimisation
     learning_rate: float = 5e-5  # LoRA weights move slowly: DPO on a full model would use ~1e-6
     epochs: float = 1.0
-    batch_size: int = 4
+    batch_size: int = 4  # pairs per step (DPO); sampled replies per step (GRPO)
     grad_accum: int = 1
     max_length: int = 320  # prompt + reply tokens (contexts are first trimmed to their last messages)
     beta: float = 0.1  # DPO: how far from the reference (the previous round); GRPO: KL weight
@@ -33,7 +36,7 @@ class ImproveConfig:
     max_new_tokens: int = 40
     temperature: float = 0.8
     # GRPO
-    steps: int = 12  # optimisation steps
+    steps: int = 40  # optimisation steps
     num_generations: int = 4  # replies per context, compared with each other
     rewards: str = "authorship,style,length,placeholders,repetition"  # names or module:function, comma-separated
     reward_weights: str = "1,1,0.5,1,1"  # one per reward
@@ -63,9 +66,9 @@ class ImproveConfig:
             raise CloneError(f"reward_weights {self.reward_weights!r}: expected numbers like 1,1,0.5") from None
 
 
-def improve_config(method: str = "spin", overrides: list[str] | None = None) -> ImproveConfig:
+def improve_config(method: str = "grpo", overrides: list[str] | None = None) -> ImproveConfig:
     """The defaults for ``method`` with `key=value` overrides, checked."""
-    values = {"method": method} | parse_overrides(overrides)
+    values = {"method": method} | METHOD_DEFAULTS.get(method, {}) | parse_overrides(overrides)
     if unknown := unknown_keys(ImproveConfig, values):
         known = sorted(f.name for f in fields(ImproveConfig))
         raise CloneError(f"unknown improve key(s) {', '.join(unknown)}; known: {', '.join(known)}")

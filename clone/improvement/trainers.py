@@ -14,6 +14,7 @@ from clone.progress import bar, console, quiet_libraries
 from clone.train import installed_trackers, read_run
 from clone.workspace import Workspace, atomic_dir, write_json_atomic
 
+REWARD_WINDOW = 5  # GRPO steps averaged for the reward at the start and at the end of training
 CONTEXT_MESSAGES = 6  # messages of context kept before a reply: a long chat would crowd the reply out of max_length
 
 
@@ -155,7 +156,12 @@ class Session:
             processing_class=self.tokenizer,
             callbacks=self._callbacks("GRPO"),
         )
-        return self._train(trainer)
+        logs = self._train(trainer)
+        rewards = [row["reward"] for row in trainer.state.log_history if "reward" in row]
+        if rewards:  # the weighted voice reward of the sampled replies, as training began and as it ended
+            head, tail = rewards[:REWARD_WINDOW], rewards[-REWARD_WINDOW:]
+            logs |= {"reward_start": round(sum(head) / len(head), 4), "reward_end": round(sum(tail) / len(tail), 4)}
+        return logs
 
     def _callbacks(self, label: str) -> list:
         from clone.progress import training_callback
