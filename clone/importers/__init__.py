@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -147,7 +148,7 @@ def _load(paths: Iterable[str | Path], on_file) -> ImportResult:
         if not found:
             raise CloneError(f"{path}: no chat export found inside")
     _drop_overlaps(result)
-    result.messages.sort(key=lambda m: m.timestamp)  # stable: keeps file order for equal times
+    result.messages.sort(key=attrgetter("timestamp"))  # stable: keeps file order for equal times
     return result
 
 
@@ -158,6 +159,8 @@ def _drop_overlaps(result: ImportResult) -> None:
     """Overlapping exports of one chat (last year's and this year's) hold the same messages twice.
     For each message that appears in several files, keep the copies of the file that has the most of
     them (a person may really send "ok" twice in a minute) and report the others as skipped."""
+    if len(result.reports) < 2:  # one file: nothing to compare, and no pass over a million messages
+        return
     files: dict[tuple[str, str], set[str]] = {}
     for m in result.messages:
         files.setdefault((m.platform, m.chat), set()).add(m.source.file)
@@ -191,7 +194,7 @@ def _identity(m: Message) -> tuple:
 
 def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> FileReport:
     report = FileReport(file.name, importer.name)
-    kinds: Counter[Kind] = Counter()  # counted by member, named once at the end: .value costs per message
+    kinds = dict.fromkeys(Kind, 0)  # a plain dict by member: Counter and .value cost per message
     keep = result.messages.append
     record: Message | Skipped | None = None
     try:
@@ -209,7 +212,7 @@ def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> Fi
     except Exception as error:  # an importer bug must still name the file, never dump a traceback
         where = f"after line {record.source.line}" if record else "at the start"
         raise ImportFileError(file.name, None, f"could not read {where} ({type(error).__name__}: {error})") from error
-    report.kinds.update({kind.value: count for kind, count in kinds.items()})
+    report.kinds.update({kind.value: count for kind, count in kinds.items() if count})
     return report
 
 

@@ -432,9 +432,11 @@ def survey(chunks: Iterable[str], stop_early: bool = True) -> Survey:
 # Pass 2: messages
 
 
+# Kind's members bound once: on Python 3.11 each `Kind.TEXT` is a slow lookup through the enum's metaclass.
+_TEXT, _MEDIA, _SYSTEM, _DELETED = Kind.TEXT, Kind.MEDIA, Kind.SYSTEM, Kind.DELETED
 # One lookup for the whole-body markers; deleted ones with and without their final period.
-_EXACT: dict[str, Kind] = {body: Kind.MEDIA for body in MEDIA_BODIES}
-_EXACT |= {body + end: Kind.DELETED for body in DELETED_BODIES for end in ("", ".")}
+_EXACT: dict[str, Kind] = {body: _MEDIA for body in MEDIA_BODIES}
+_EXACT |= {body + end: _DELETED for body in DELETED_BODIES for end in ("", ".")}
 
 
 def classify(first: str, text: str) -> Kind:
@@ -442,16 +444,16 @@ def classify(first: str, text: str) -> Kind:
     key = first.strip(_STRIP) if first[:1] in _BLANK or first[-1:] in _BLANK else first
     kind = _EXACT.get(key)
     if kind is not None:
-        return Kind.TEXT if kind is Kind.DELETED and first is not text else kind
+        return _TEXT if kind is _DELETED and first is not text else kind
     if key.endswith(MEDIA_SUFFIXES):
-        return Kind.MEDIA
+        return _MEDIA
     if key.startswith(SYSTEM_PREFIXES):
-        return Kind.SYSTEM
+        return _SYSTEM
     if "<" in key and _ATTACHED.search(key):
-        return Kind.MEDIA
+        return _MEDIA
     if "maps.google.com" in text and _is_location(text):
-        return Kind.MEDIA
-    return Kind.TEXT
+        return _MEDIA
+    return _TEXT
 
 
 def _is_location(text: str) -> bool:
@@ -485,6 +487,14 @@ def _bound(cache: dict) -> dict:
     return cache
 
 
+class _Clock(dict[str, int]):
+    """Clock fields as numbers: "07" -> 7 by lookup (a third of int()'s cost), other digits by int()."""
+
+    def __missing__(self, text: str) -> int:
+        return int(text)
+
+
+_CLOCK = _Clock({f"{n:02d}": n for n in range(60)} | {str(n): n for n in range(10)})
 _Header = tuple[int, re.Match[str], datetime, "str | None", str]  # line number, header, time, sender, first line
 
 
@@ -510,11 +520,12 @@ class _Parser:
             ymd = _bound(self.dates)[date_text] = parse_date(date_text, self.day_first)
         if ymd is None:
             return _INVALID
-        h = int(hour)
+        h = _CLOCK[hour]
         if ampm is not None:  # 12-hour clock; "00:08 a. m." is 00:08, "12:10 p. m." is 12:10
             h = h % 12 + 12 if ampm[0] in "Ppم" else h % 12
+        y, m, d = ymd
         try:
-            return datetime(*ymd, h, int(minute), int(second) if second else 0)
+            return datetime(y, m, d, h, _CLOCK[minute], _CLOCK[second] if second else 0)
         except ValueError:  # 25:00 and the like: not a header
             return _INVALID
 
@@ -600,10 +611,10 @@ class _Parser:
         if (not text or text[0] in _BLANK) and not text.strip(_STRIP + "\n"):
             return Skipped(source, "empty message", header.string[header.start() + 1 : header.end("body")])
         if sender is None:
-            kind = Kind.SYSTEM
+            kind = _SYSTEM
         else:
             kind = classify(first, text)
-            if kind is Kind.SYSTEM:
+            if kind is _SYSTEM:
                 sender = None  # a notice WhatsApp wrote under the contact's or group's name
         return Message(PLATFORM, self.chat, sender, stamp, text, kind, source)
 
