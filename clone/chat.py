@@ -16,6 +16,20 @@ from clone.train import read_run
 from clone.workspace import Workspace
 
 
+def load_clone(workspace: Workspace, run: dict[str, Any], *, trainable: bool = False) -> tuple[Any, Any]:
+    """The workspace clone's tokenizer and model: its base model with the trained LoRA adapter on top (bf16 on a
+    GPU that has it, else fp32). ``trainable`` lets the adapter train on (`clone improve`)."""
+    quiet_libraries()
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(workspace.model / "tokenizer")
+    dtype = torch.bfloat16 if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else torch.float32
+    base = AutoModelForCausalLM.from_pretrained(run["base_model_path"], dtype=dtype)
+    return tokenizer, PeftModel.from_pretrained(base, workspace.model / "adapter", is_trainable=trainable)
+
+
 @dataclass
 class GenerationSettings:
     max_new_tokens: int = 120
@@ -37,16 +51,10 @@ class Clone:
     settings: GenerationSettings = field(default_factory=GenerationSettings)
 
     def __post_init__(self) -> None:
-        quiet_libraries()
-        from peft import PeftModel
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
         self.run: dict[str, Any] = read_run(self.workspace)
         self.me: str = self.run["me"]
-        folder = self.workspace.model
-        self.tokenizer = AutoTokenizer.from_pretrained(folder / "tokenizer")
-        base = AutoModelForCausalLM.from_pretrained(self.run["base_model_path"])
-        self.model = PeftModel.from_pretrained(base, folder / "adapter").eval()
+        self.tokenizer, self.model = load_clone(self.workspace, self.run)
+        self.model.eval()
         self.history: list[dict[str, str]] = []
         self.seeded = False
 

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import Any
 
+from clone.chat import load_clone
 from clone.eval.generate import Sampling, generate
 from clone.eval.items import Item
 from clone.improvement.config import ImproveConfig
 from clone.improvement.pairs import Pair
-from clone.progress import bar, console, quiet_libraries
+from clone.progress import bar, console
 from clone.train import installed_trackers, read_run
 from clone.workspace import Workspace, atomic_dir, write_json_atomic
 
@@ -28,17 +29,9 @@ class Session:
     """One `clone improve` run on a workspace's clone: the adapter is trainable and saved at the end."""
 
     def __init__(self, workspace: Workspace, config: ImproveConfig, show_progress: bool) -> None:
-        quiet_libraries()
-        import torch
-        from peft import PeftModel
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
         self.workspace, self.config, self.show_progress = workspace, config, show_progress
         self.run = read_run(workspace)
-        self.tokenizer = AutoTokenizer.from_pretrained(workspace.model / "tokenizer")
-        dtype = torch.bfloat16 if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else torch.float32
-        base = AutoModelForCausalLM.from_pretrained(self.run["base_model_path"], dtype=dtype)
-        self.model = PeftModel.from_pretrained(base, workspace.model / "adapter", is_trainable=True)
+        self.tokenizer, self.model = load_clone(workspace, self.run, trainable=True)
         self.classifier = None
 
     # --- sampling and scoring ------------------------------------------------------------------------------
