@@ -19,6 +19,7 @@ from clone.improvement import improve, improve_config
 from clone.improvement.feedback import add_feedback, feedback_file, preference, rating, read_feedback
 from clone.improvement.pairs import feedback_pairs, self_play_pairs
 from clone.improvement.rewards import Voice, reward_functions
+from clone.improvement.trainers import micro_batches
 from clone.recipes import Recipe
 from clone.train import read_run, train
 from clone.workspace import Workspace
@@ -135,6 +136,14 @@ def test_config_keys_are_checked():
         improve_config("grpo", ["rewards=authorship,style", "reward_weights=1"])
 
 
+def test_a_gpu_gets_larger_defaults_and_the_users_settings_still_win():
+    cpu, gpu = improve_config("grpo", gpu=False), improve_config("grpo", gpu=True)
+    assert (cpu.contexts, cpu.num_generations, cpu.batch_size, cpu.micro_batch) == (32, 4, 8, 4)
+    assert (gpu.contexts, gpu.num_generations, gpu.batch_size, gpu.micro_batch) == (128, 8, 16, 32)
+    assert gpu.learning_rate == cpu.learning_rate == 1e-4  # the method's own defaults hold on both
+    assert improve_config("spin", ["batch_size=2"], gpu=True).batch_size == 2
+
+
 # --- one tiny round of each method ----------------------------------------------------------------------------
 
 
@@ -142,7 +151,10 @@ def test_config_keys_are_checked():
 def trained(tiny_model, tmp_path_factory) -> Workspace:
     workspace = Workspace(tmp_path_factory.mktemp("improve") / "ws")
     build_dataset(_history(), ["Maya"], workspace, DatasetOptions(test_fraction=0.2))
-    recipe = Recipe(model=str(tiny_model), max_steps=6, batch_size=2, learning_rate=5e-3, max_length=128)
+    # no dropout: two runs of the same update must give the same weights (micro-batch test)
+    recipe = Recipe(
+        model=str(tiny_model), max_steps=6, batch_size=2, learning_rate=5e-3, max_length=128, lora_dropout=0.0
+    )
     train(workspace, recipe, show_progress=False)
     return workspace
 
@@ -186,13 +198,46 @@ def test_one_tiny_run_of_each_method_improves_the_adapter_and_records_rounds(tra
         assert set(results["samples"][0]["replies"]) == {"clone", "sft", "base", "retrieval"}
 
 
+def _two_feedback_pairs(workspace: Workspace) -> None:
+    context = [{"role": "system", "content": "x"}, {"role": "user", "content": "How was the climbing gym?"}]
+    for chosen, rejected in [("omg so good ngl", "It was fine."), ("ramen obviously 🍜", "Dinner is good.")]:
+        add_feedback(workspace, preference(context, chosen, rejected, edited=True))
+
+
+def test_micro_batches_split_each_step_into_forward_passes_that_fit():
+    def split(rows, micro, pair=1, accum=1):
+        config = improve_config("spin", [f"micro_batch={micro}", f"grad_accum={accum}"], gpu=False)
+        settings = micro_batches(rows, config, sequences_per_row=pair)
+        return settings["per_device_train_batch_size"], settings["gradient_accumulation_steps"]
+
+    assert split(8, 4) == (4, 2)  # GRPO on a CPU: 8 replies a step, 4 per forward pass
+    assert split(4, 4, pair=2) == (2, 2)  # DPO: a pair is two sequences
+    assert split(6, 4) == (3, 2) and split(5, 4) == (1, 5)  # equal micro-batches only
+    assert split(16, 32) == (16, 1) and split(8, 4, accum=3) == (4, 6)
+    assert split(2, 1, pair=2) == (1, 2)  # never less than one row
+
+
+@pytest.mark.parametrize("method, extra", [("feedback", []), ("grpo", ["steps=1", "num_generations=2"])])
+def test_micro_batches_change_peak_memory_not_the_update(trained, tmp_path, method, extra):
+    import torch
+
+    adapters = []
+    for micro in (4, 1):  # the whole batch (2 pairs, or 2 replies) in one forward pass; one row at a time
+        workspace = _copy(trained, tmp_path / str(micro))
+        _two_feedback_pairs(workspace)
+        improve(workspace, improve_config(method, [*TINY, *extra, "eval_samples=0", f"micro_batch={micro}"]))
+        assert _changed(workspace)
+        adapters.append(_adapter(workspace))
+    whole, one_by_one = adapters
+    for name in whole:
+        torch.testing.assert_close(whole[name], one_by_one[name], rtol=1e-4, atol=1e-6)
+
+
 def test_feedback_method_trains_on_the_persons_own_pairs(trained, tmp_path):
     workspace = _copy(trained, tmp_path)
     with pytest.raises(CloneError, match="no feedback yet"):
         improve(workspace, improve_config("feedback", TINY), show_progress=False)
-    context = [{"role": "system", "content": "x"}, {"role": "user", "content": "How was the climbing gym?"}]
-    for chosen, rejected in [("omg so good ngl", "It was fine."), ("ramen obviously 🍜", "Dinner is good.")]:
-        add_feedback(workspace, preference(context, chosen, rejected, edited=True))
+    _two_feedback_pairs(workspace)
     record = improve(workspace, improve_config("feedback", TINY), show_progress=False)
     assert record["rounds"][-1]["pairs"] == 2
     assert _changed(workspace)

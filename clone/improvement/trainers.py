@@ -25,6 +25,14 @@ def trim(context: list[dict[str, str]]) -> list[dict[str, str]]:
     return system + context[len(system) :][-CONTEXT_MESSAGES:]
 
 
+def micro_batches(rows: int, config: ImproveConfig, sequences_per_row: int = 1) -> dict[str, int]:
+    """trl batch settings for ``rows`` per optimizer step, fed ``config.micro_batch`` sequences at a time (the
+    largest divisor of ``rows`` that fits) and the rest accumulated: the same update in less memory."""
+    fits = max(1, config.micro_batch // sequences_per_row)
+    micro = max(d for d in range(1, rows + 1) if rows % d == 0 and d <= fits)
+    return {"per_device_train_batch_size": micro, "gradient_accumulation_steps": rows // micro * config.grad_accum}
+
+
 class Session:
     """One `clone improve` run on a workspace's clone: the adapter is trainable and saved at the end."""
 
@@ -80,8 +88,6 @@ class Session:
         return dict(
             output_dir=str(self.workspace.root / "improve-checkpoints"),
             learning_rate=c.learning_rate,
-            per_device_train_batch_size=c.batch_size,
-            gradient_accumulation_steps=c.grad_accum,
             seed=c.seed,
             logging_steps=1,
             save_strategy="no",
@@ -106,6 +112,7 @@ class Session:
         rows = [{**p, "prompt": trim(p["prompt"])} for p in pairs]
         args = DPOConfig(
             **self._common(),
+            **micro_batches(c.batch_size, c, sequences_per_row=2),
             num_train_epochs=c.epochs,
             beta=c.beta,
             max_length=c.max_length,
@@ -129,11 +136,10 @@ class Session:
         c = self.config
         voice = Voice(person, others, c.seed)
         rows = [{"prompt": trim(i.context), "reference": i.real} for i in items]
-        common = self._common() | {
-            "per_device_train_batch_size": c.num_generations * max(1, c.batch_size // c.num_generations)
-        }
+        replies = c.num_generations * max(1, c.batch_size // c.num_generations)  # whole groups per step
         args = GRPOConfig(
-            **common,
+            **self._common(),
+            **micro_batches(replies, c),
             max_steps=c.steps,
             num_generations=c.num_generations,
             beta=c.beta,
