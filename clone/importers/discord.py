@@ -35,7 +35,7 @@ from typing import Any, NamedTuple, TextIO
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
-from clone.importers.telegram import safe_head
+from clone.importers.reading import safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "discord"

@@ -29,7 +29,7 @@ from typing import BinaryIO
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
 from clone.importers.quotes import extract_reply
-from clone.importers.telegram import READ_ERRORS
+from clone.importers.reading import READ_ERRORS
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "email"

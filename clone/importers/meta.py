@@ -16,7 +16,7 @@ from typing import Any
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
-from clone.importers.telegram import load_json, safe_head
+from clone.importers.reading import load_json, safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 _OBJECT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*\{")

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
-from clone.importers.telegram import safe_head
+from clone.importers.reading import safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "signal"

@@ -23,7 +23,7 @@ from typing import Any
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
-from clone.importers.telegram import decode_json, load_json, safe_head
+from clone.importers.reading import decode_json, load_json, safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "slack"

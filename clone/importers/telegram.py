@@ -7,10 +7,7 @@ UTC (the export does not say which zone the user lives in, and the machine runni
 
 from __future__ import annotations
 
-import json
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -18,6 +15,7 @@ from typing import Any
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
+from clone.importers.reading import load_json, safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "telegram"
@@ -55,36 +53,6 @@ class TelegramImporter:
             for record in records:
                 line += 1
                 yield _record(record, chat, Source(file.name, line))
-
-
-# What reading a file or a zip member can raise: disk trouble, and a damaged archive (bad CRC or deflate
-# stream, an unsupported compression method or an encrypted member: NotImplementedError/RuntimeError).
-READ_ERRORS = (OSError, EOFError, KeyError, RuntimeError, zipfile.BadZipFile, zlib.error)
-
-
-def safe_head(file: ExportFile) -> bytes:
-    """The file's first bytes, or none when it cannot be read: sniffing must never fail a whole import."""
-    try:
-        return file.head()
-    except READ_ERRORS:
-        return b""
-
-
-def load_json(file: ExportFile) -> Any:
-    """The file's JSON, or an ImportFileError naming the line it breaks on (meta and slack use it too)."""
-    with file.open() as stream:
-        return decode_json(stream.read(), file.name)
-
-
-def decode_json(raw: bytes, where: str) -> Any:
-    try:
-        text = raw.decode("utf-8-sig")  # Messenger files start with a BOM
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(where, raw.count(b"\n", 0, exc.start) + 1, "not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(where, exc.lineno, f"malformed JSON: {exc.msg}") from None
 
 
 def _chats(file: ExportFile, data: Any) -> Iterator[tuple[str, list[Any]]]:

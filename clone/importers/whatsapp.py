@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +33,7 @@ from typing import BinaryIO
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
+from clone.importers.reading import READ_ERRORS
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "whatsapp"
@@ -280,8 +279,6 @@ _MAX_SENDERS = 10_000
 _SAMPLE_HEADERS = 200
 DECISIVE_VOTES = 50  # a lead of this many date runs settles day/month order (stray lines give a vote or two)
 _HEAD_LINES = 20
-# Disk or zip trouble (RuntimeError: an encrypted member or, as NotImplementedError, an unknown compression).
-_READ_ERRORS = (OSError, EOFError, KeyError, RuntimeError, zipfile.BadZipFile, zlib.error)
 
 
 def clean_name(raw: str) -> str:
@@ -671,7 +668,7 @@ def _chunks(stream: BinaryIO) -> Iterator[str]:
 def _open(file: ExportFile) -> BinaryIO:
     try:
         return file.open()
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise ImportFileError(file.name, None, f"cannot read the file ({exc})") from None
 
 
@@ -679,7 +676,7 @@ def _check_text(file: ExportFile) -> None:
     """Reject binary and UTF-16 files up front, with the line of the first NUL byte."""
     try:
         head = file.head()
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise ImportFileError(file.name, None, f"cannot read the file ({exc})") from None
     if not head:
         raise ImportFileError(file.name, None, "empty file")
@@ -697,7 +694,7 @@ class WhatsAppImporter:
     def sniff(self, file: ExportFile) -> bool:
         try:
             head = file.head()
-        except _READ_ERRORS:
+        except READ_ERRORS:
             return False
         if b"\x00" in head:
             return False
