@@ -37,7 +37,6 @@ _TS_VALUE = re.compile(r"^(\d+)(?:\.(\d{1,6})\d*)?$")
 _MARKUP = re.compile(r"<([^<>]*)>")  # Slack escapes literal <, > and & as entities, so these are markup
 
 _NAME_FILES = ("users.json", "channels.json", "groups.json", "dms.json", "mpims.json")  # what we read
-METADATA_FILES = frozenset({*_NAME_FILES, "integration_logs.json", "org_users.json", "canvases.json"})
 # Subtypes Slack writes on its own (joins, topic changes, integrations, pins...).
 _SYSTEM_SUBTYPES = frozenset(
     {
@@ -87,21 +86,6 @@ class SlackImporter:
         chat = space.dms.get(folder, folder)
         for line, record in enumerate(records, 1):
             yield _record(record, chat, space, Source(file.name, line))
-
-
-class SlackMetadataImporter:
-    """Claims the export's metadata files (users.json...) so they are not listed as unknown; yields none."""
-
-    name = "slack-metadata"
-
-    def sniff(self, file: ExportFile) -> bool:
-        return _parts(file)[-1] in METADATA_FILES and bool(_ARRAY_OF_OBJECTS.match(safe_head(file)))
-
-    def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
-        return iter(())
-
-
-METADATA = SlackMetadataImporter()  # not registered here: whether to claim these files is the caller's call
 
 
 def _parts(file: ExportFile) -> tuple[str, ...]:
