@@ -420,7 +420,12 @@ def improve(
     from_feedback: Annotated[bool, typer.Option("--from-feedback", help="Same as --method feedback.")] = False,
     rounds: Annotated[int | None, typer.Option(help="Self-play rounds (spin).")] = None,
     set_: Annotated[
-        list[str], typer.Option("--set", help="Any improve setting: --set contexts=96 --set learning_rate=1e-5")
+        list[str],
+        typer.Option(
+            "--set",
+            help="Any improve setting: --set steps=80 --set learning_rate=5e-5; --set micro_batch=2 if memory is "
+            "short (sequences per forward pass; same update, less memory).",
+        ),
     ] = [],  # noqa: B006
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
