@@ -707,11 +707,11 @@ class WhatsAppImporter:
     def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
         _check_text(file)
 
-        def whole_survey(stop_early: bool = False) -> Survey:
+        def survey_file(stop_early: bool = False) -> Survey:
             with _open(file) as stream:
                 return survey(_chunks(stream), stop_early)
 
-        facts = whole_survey(stop_early=True)
+        facts = survey_file(stop_early=True)
         if facts.first_text_line is None:
             raise ImportFileError(file.name, None, "empty file")
         if not facts.headers:
@@ -721,7 +721,7 @@ class WhatsAppImporter:
                 "no WhatsApp message header found (expected lines like "
                 "'[31/12/21, 23:59:59] Name: text' or '31/12/21, 23:59 - Name: text')",
             )
-        parser = _Parser(file.name, chat_name(file), facts, whole_survey)
+        parser = _Parser(file.name, chat_name(file), facts, survey_file)
         with _open(file) as stream:
             yield from parser.run(_chunks(stream))
 
