@@ -488,13 +488,13 @@ def test_package_translated_top_folders(tmp_path: Path):
 def test_package_chat_name_fallbacks(tmp_path: Path):
     root = tmp_path / "messages"
     write(root / "index.json", json.dumps({"3": "None"}))
-    rows = package_json({"ID": 1, "Timestamp": "2024-01-01 00:00:00", "Contents": "x", "Attachments": ""})
     write(root / "c1" / "channel.json", channel("1", type=1, recipients=["alice", "bob"]))
     write(root / "c2" / "channel.json", channel("2", type=1, recipients=["222"]))
     write(root / "c3" / "channel.json", channel("3", type=0))
     write(root / "c4" / "channel.json", "{not json")
-    for name in ("c1", "c2", "c3", "c4"):
-        write(root / name / "messages.json", rows)
+    for number in (1, 2, 3, 4):  # message ids are unique across Discord
+        row = {"ID": number, "Timestamp": "2024-01-01 00:00:00", "Contents": "x", "Attachments": ""}
+        write(root / f"c{number}" / "messages.json", package_json(row))
     assert [m.chat for m in load([root]).messages] == ["alice, bob", "222", "3", "4"]
 
 

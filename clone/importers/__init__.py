@@ -153,32 +153,25 @@ def _load(paths: Iterable[str | Path], on_file) -> ImportResult:
 
 
 OVERLAP = "already in another export of this chat"
+# Platforms whose message ids are unique platform-wide (Discord snowflakes, e-mail Message-IDs): one id in two
+# files is one message even where the files name the chat differently (Discord's own package vs a
+# DiscordChatExporter file). Elsewhere (Telegram, Slack) an id is unique within its chat only.
+GLOBAL_IDS = frozenset({"discord", "mail"})
 
 
 def _drop_overlaps(result: ImportResult) -> None:
-    """Overlapping exports of one chat (last year's and this year's) hold the same messages twice.
-    For each message that appears in several files, keep the copies of the file that has the most of
-    them (a person may really send "ok" twice in a minute) and report the others as skipped."""
+    """Overlapping exports hold the same messages twice (last year's export of a chat and this year's; an
+    account package beside a channel export): keep one copy of each, report the others as skipped."""
     if len(result.reports) < 2:  # one file: nothing to compare, and no pass over a million messages
         return
-    files: dict[tuple[str, str], set[str]] = {}
-    for m in result.messages:
-        files.setdefault((m.platform, m.chat), set()).add(m.source.file)
-    shared = {chat for chat, names in files.items() if len(names) > 1}
-    if not shared:  # the usual case: each chat comes from one file, nothing to compare
-        return
-    copies: dict[tuple, Counter[str]] = {}
-    for m in result.messages:
-        if (m.platform, m.chat) in shared:
-            copies.setdefault(_identity(m), Counter())[m.source.file] += 1
-    winners = {key: files.most_common(1)[0][0] for key, files in copies.items() if len(files) > 1}
-    if not winners:
+    dropped = _same_ids(result.messages)
+    dropped |= _same_content([m for m in result.messages if id(m) not in dropped])
+    if not dropped:
         return
     reports = {r.file: r for r in result.reports}
     kept = []
     for m in result.messages:
-        winner = winners.get(_identity(m))
-        if winner is None or winner == m.source.file:
+        if id(m) not in dropped:
             kept.append(m)
             continue
         report = reports[m.source.file]
@@ -186,6 +179,42 @@ def _drop_overlaps(result: ImportResult) -> None:
         report.skipped[OVERLAP] += 1
         result.skipped.append(Skipped(m.source, OVERLAP, m.text))
     result.messages = kept
+
+
+def _same_ids(messages: list[Message]) -> set[int]:
+    """Copies of a message id found in another file; the copy kept is the larger file's (the conversation
+    around it: a channel export over a package of one's own messages, this year's export over last year's)."""
+    sizes = Counter(m.source.file for m in messages)
+    kept: dict[tuple, Message] = {}
+    dropped: set[int] = set()
+    for m in messages:
+        if m.id is None:
+            continue
+        key = (m.platform, m.id) if m.platform in GLOBAL_IDS else (m.platform, m.chat, m.id)
+        other = kept.setdefault(key, m)
+        if other.source.file == m.source.file:  # itself, or a repeat inside one file: the importer's business
+            continue
+        if sizes[m.source.file] > sizes[other.source.file]:
+            kept[key], m = m, other
+        dropped.add(id(m))
+    return dropped
+
+
+def _same_content(messages: list[Message]) -> set[int]:
+    """Copies of messages that appear in several exports of one chat (same time, sender, kind and text): the
+    copies kept are those of the file that has the most of them (a person may really send "ok" twice in a minute)."""
+    files: dict[tuple[str, str], set[str]] = {}
+    for m in messages:
+        files.setdefault((m.platform, m.chat), set()).add(m.source.file)
+    shared = {chat for chat, names in files.items() if len(names) > 1}
+    if not shared:  # the usual case: each chat comes from one file, nothing to compare
+        return set()
+    copies: dict[tuple, Counter[str]] = {}
+    for m in messages:
+        if (m.platform, m.chat) in shared:
+            copies.setdefault(_identity(m), Counter())[m.source.file] += 1
+    winners = {key: counts.most_common(1)[0][0] for key, counts in copies.items() if len(counts) > 1}
+    return {id(m) for m in messages if winners.get(_identity(m), m.source.file) != m.source.file}
 
 
 def _identity(m: Message) -> tuple:
