@@ -306,6 +306,9 @@ def test_sniff_on_real_files() -> None:
         ("\u200f٢٧\u200f/٣\u200f/٢٢، ٩:٤١ م - أحمد: مرحبا", datetime(2022, 3, 27, 21, 41), "أحمد", "مرحبا"),
         ("\u200f٢٧\u200f/٣\u200f/٢٠٢٢ ٩:٤١ ص - أحمد: صباح", datetime(2022, 3, 27, 9, 41), "أحمد", "صباح"),
         ("27/3/2565 21:41 - สมชาย: สวัสดี", datetime(2022, 3, 27, 21, 41), "สมชาย", "สวัสดี"),
+        ("[3/27/R4, 21:41:35] Aiko: Reiwa 4", datetime(2022, 3, 27, 21, 41, 35), "Aiko", "Reiwa 4"),
+        ("[4/30/H31, 23:59:10] Ken: Heisei 31", datetime(2019, 4, 30, 23, 59, 10), "Ken", "Heisei 31"),
+        ("[12/31/S63, 8:05:00] Ken: Showa 63", datetime(1988, 12, 31, 8, 5), "Ken", "Showa 63"),
         ("27/03/2022 à 21:41 - Ana: salut", datetime(2022, 3, 27, 21, 41), "Ana", "salut"),
         ("28/10/2025 14:15 - Franklin: no comma", datetime(2025, 10, 28, 14, 15), "Franklin", "no comma"),
         (
@@ -320,6 +323,21 @@ def test_sniff_on_real_files() -> None:
 def test_header_variants(tmp_path: Path, line: str, stamp: datetime, sender: str, text: str) -> None:
     message = one(tmp_path, line + "\n")
     assert (message.timestamp, message.sender, message.text, message.source.line) == (stamp, sender, text, 1)
+
+
+def test_japanese_calendar_file_crosses_an_era(tmp_path: Path) -> None:
+    records = parse_text(
+        tmp_path,
+        "[4/30/H31, 23:59:10] Ken: last day of Heisei\n[5/1/R1, 00:00:05] Aiko: first of Reiwa\n"
+        "[3/27/R4, 21:41:55] Aiko: image omitted\n[1/7/R5, 08:02:00] Ken: おはよう\n",
+        name="_chat.txt",
+    )
+    assert [(m.timestamp, m.kind) for m in records] == [
+        (datetime(2019, 4, 30, 23, 59, 10), Kind.TEXT),
+        (datetime(2019, 5, 1, 0, 0, 5), Kind.TEXT),
+        (datetime(2022, 3, 27, 21, 41, 55), Kind.MEDIA),
+        (datetime(2023, 1, 7, 8, 2), Kind.TEXT),
+    ]
 
 
 def test_bom_and_lrm_before_the_first_header(tmp_path: Path) -> None:

@@ -155,6 +155,9 @@ CHAT_FILE_PREFIXES = (
 # date field), NBSP/NNBSP count as spaces; the regex tolerates them in place so match offsets stay valid
 # on the raw line and the body can be sliced from it untouched.
 
+# iOS with the Japanese calendar writes the year as era letter + year of the era: the first year of each.
+JAPANESE_ERAS = {"M": 1868, "T": 1912, "S": 1926, "H": 1989, "R": 2019}
+JAPANESE_ERA_LETTERS = "".join(JAPANESE_ERAS)
 MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 SPACES = " \u00a0\u202f"
 
@@ -165,9 +168,11 @@ def _grammar(marks: str, spaces: str) -> tuple[re.Pattern[str], re.Pattern[str]]
     s = f"[{spaces}]"
     ampm = rf"(?:[AaPp]\.?{s}?[Mm]\.?|[صم])"  # AM, am, a.m., a. m., p. m.; Arabic ص (am) / م (pm)
     # d.m.y / m/d/y / y-m-d, one space allowed after each separator ("13. 6. 2018."); \d also takes
-    # Arabic-Indic digits. Outer fields have 4 digits or 1-2 (a 4-digit year; "01/01/1911:25" stays sane).
+    # Arabic-Indic digits. Outer fields have 4 digits or 1-2 (a 4-digit year; "01/01/1911:25" stays sane);
+    # a last field may be a Japanese era year ("3/27/R4": Reiwa 4, see JAPANESE_ERAS).
     outer = r"(?:\d{4}|\d{1,2})"
-    date = rf"(?P<date>{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{outer}){m}(?P<dot>\.)?"
+    last = rf"(?:\d{{4}}|[{JAPANESE_ERA_LETTERS}]?\d{{1,2}})"
+    date = rf"(?P<date>{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{last}){m}(?P<dot>\.)?"
     time = (
         rf"(?P<time>(?P<h>\d{{1,2}}){m}[:.]{m}(?P<mi>\d{{2}})(?:{m}[:.]{m}(?P<s>\d{{2}}))?"
         rf"(?:{s}*{m}(?P<ap>{ampm}))?)"
@@ -269,6 +274,7 @@ def _fallback_layout(chunk: str, at: int) -> re.Match[str] | None:
 
 
 _DIGITS = re.compile(r"\d+")
+_ERA_YEAR = re.compile(rf"([{JAPANESE_ERA_LETTERS}])(\d+)")
 _NAME_TABLE = str.maketrans({c: None for c in MARKS} | {"\u00a0": " ", "\u202f": " "})
 _STRIP = MARKS + SPACES + "\t"
 _BLANK = frozenset(_STRIP + "\n\r")  # what a first or last character must not be for a body to need no strip
@@ -303,6 +309,9 @@ def _year(value: str) -> int:
 
 def parse_date(text: str, day_first: bool) -> tuple[int, int, int] | None:
     """(year, month, day) from a header date, or None when it is not a real date in either order."""
+    era = _ERA_YEAR.search(text)
+    if era:  # "3/27/R4" -> "3/27/2022"
+        text = text[: era.start()] + str(JAPANESE_ERAS[era[1]] + int(era[2]) - 1) + text[era.end() :]
     a, b, c = _DIGITS.findall(text)
     day_month = ((c, b, a), (c, a, b))
     # Year first is always y-m-d; otherwise try the file's order, then the other one (a stray line).
