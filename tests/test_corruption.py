@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from clone.errors import CloneError
 from clone.importers import IMPORTERS, ExportFile, detect, load
-from clone.messages import Kind, Message, Skipped, Source
+from clone.messages import Kind, Message, Skipped
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -758,17 +758,13 @@ def test_accounting_check_catches_a_dropped_line() -> None:
     raw = b"01/02/2024, 10:00 - Ann: hi\nsecond line\n01/02/2024, 10:01 - Bob: yo\n"
     file = ExportFile(Path("chat.txt"))
     records = [
-        Message("whatsapp", "c", "Ann", datetime(2024, 2, 1, 10), "hi", Kind.TEXT, _src(file, 1)),
-        Message("whatsapp", "c", "Bob", datetime(2024, 2, 1, 10, 1), "yo", Kind.TEXT, _src(file, 3)),
+        Message("whatsapp", "c", "Ann", datetime(2024, 2, 1, 10), "hi", Kind.TEXT, file.name, 1),
+        Message("whatsapp", "c", "Bob", datetime(2024, 2, 1, 10, 1), "yo", Kind.TEXT, file.name, 3),
     ]
     with pytest.raises(AssertionError, match="silently dropped"):
         check_lines(records, raw, "replace")
     records[0].text = "hi\nsecond line"
     check_lines(records, raw, "replace")
-
-
-def _src(file: ExportFile, line: int) -> Source:
-    return Source(file.name, line)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -11,14 +11,14 @@ from clone.dataset.conversations import build_conversations, merge_turns, split_
 from clone.dataset.samples import to_messages
 from clone.errors import CloneError
 from clone.identity import resolve_me
-from clone.messages import Kind, Message, Source
+from clone.messages import Kind, Message
 from clone.workspace import Workspace
 
 T0 = datetime(2025, 3, 1, 18, 0)
 
 
 def msg(minute: float, sender: str | None, text: str, chat: str = "Sam", kind: Kind = Kind.TEXT) -> Message:
-    return Message("whatsapp", chat, sender, T0 + timedelta(minutes=minute), text, kind, Source("chat.txt", 1))
+    return Message("whatsapp", chat, sender, T0 + timedelta(minutes=minute), text, kind, "chat.txt", 1)
 
 
 def test_sessions_split_on_silence_longer_than_gap():

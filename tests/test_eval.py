@@ -268,7 +268,7 @@ def test_perplexity_matches_the_training_loss(tiny_model, train_tokenizer):
 
 
 def _history():
-    from clone.messages import Kind, Message, Source
+    from clone.messages import Kind, Message
 
     lines = [
         ("Sam", "How was the climbing gym today?"),
@@ -282,7 +282,7 @@ def _history():
     for day in range(15):
         for i, (sender, text) in enumerate(lines):
             when = start + timedelta(days=day, minutes=i)
-            rows.append(Message("whatsapp", "Sam", sender, when, text, Kind.TEXT, Source("chat.txt", day * 6 + i + 1)))
+            rows.append(Message("whatsapp", "Sam", sender, when, text, Kind.TEXT, "chat.txt", day * 6 + i + 1))
     return rows
 
 

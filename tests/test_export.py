@@ -294,13 +294,13 @@ def test_export_after_a_real_training_run(tiny_model, tmp_path):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from clone.dataset.build import DatasetOptions, build_dataset
-    from clone.messages import Kind, Message, Source
+    from clone.messages import Kind, Message
     from clone.recipes import Recipe
     from clone.train import train
 
     lines = [("Sam", "How was the climbing gym?"), ("Maya", "omg so good ngl"), ("Maya", "ramen after? 🍜")]
     history = [
-        Message("whatsapp", "Sam", who, datetime(2025, 9, 1 + day, 19, i), text, Kind.TEXT, Source("chat.txt", 1))
+        Message("whatsapp", "Sam", who, datetime(2025, 9, 1 + day, 19, i), text, Kind.TEXT, "chat.txt", 1)
         for day in range(10)
         for i, (who, text) in enumerate(lines)
     ]

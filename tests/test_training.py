@@ -9,7 +9,7 @@ import pytest
 from clone import templates
 from clone.chat import Clone, GenerationSettings
 from clone.dataset.build import DatasetOptions, build_dataset
-from clone.messages import Kind, Message, Source
+from clone.messages import Kind, Message
 from clone.recipes import Recipe
 from clone.train import lora_config, sft_config, train
 from clone.workspace import Workspace
@@ -87,7 +87,8 @@ def _history() -> list[Message]:
                     start + timedelta(days=day, minutes=i),
                     text,
                     Kind.TEXT,
-                    Source("chat.txt", day * 5 + i + 1),
+                    "chat.txt",
+                    day * 5 + i + 1,
                 )
             )
     return rows

@@ -185,8 +185,8 @@ def _message_rows(messages: Sequence[Message], me: set[str]):
             "timestamp": m.timestamp,
             "text": m.text,
             "kind": m.kind.value,
-            "file": m.source.file,
-            "line": m.source.line,
+            "file": m.file,
+            "line": m.line,
         }
 
 

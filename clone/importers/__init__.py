@@ -174,7 +174,7 @@ def _drop_overlaps(result: ImportResult) -> None:
         if id(m) not in dropped:
             kept.append(m)
             continue
-        report = reports[m.source.file]
+        report = reports[m.file]
         report.kinds[m.kind.value] -= 1
         report.skipped[OVERLAP] += 1
         result.skipped.append(Skipped(m.source, OVERLAP, m.text))
@@ -184,7 +184,7 @@ def _drop_overlaps(result: ImportResult) -> None:
 def _same_ids(messages: list[Message]) -> set[int]:
     """Copies of a message id found in another file; the copy kept is the larger file's (the conversation
     around it: a channel export over a package of one's own messages, this year's export over last year's)."""
-    sizes = Counter(m.source.file for m in messages)
+    sizes = Counter(m.file for m in messages)
     kept: dict[tuple, Message] = {}
     dropped: set[int] = set()
     for m in messages:
@@ -192,9 +192,9 @@ def _same_ids(messages: list[Message]) -> set[int]:
             continue
         key = (m.platform, m.id) if m.platform in GLOBAL_IDS else (m.platform, m.chat, m.id)
         other = kept.setdefault(key, m)
-        if other.source.file == m.source.file:  # itself, or a repeat inside one file: the importer's business
+        if other.file == m.file:  # itself, or a repeat inside one file: the importer's business
             continue
-        if sizes[m.source.file] > sizes[other.source.file]:
+        if sizes[m.file] > sizes[other.file]:
             kept[key], m = m, other
         dropped.add(id(m))
     return dropped
@@ -205,16 +205,16 @@ def _same_content(messages: list[Message]) -> set[int]:
     copies kept are those of the file that has the most of them (a person may really send "ok" twice in a minute)."""
     files: dict[tuple[str, str], set[str]] = {}
     for m in messages:
-        files.setdefault((m.platform, m.chat), set()).add(m.source.file)
+        files.setdefault((m.platform, m.chat), set()).add(m.file)
     shared = {chat for chat, names in files.items() if len(names) > 1}
     if not shared:  # the usual case: each chat comes from one file, nothing to compare
         return set()
     copies: dict[tuple, Counter[str]] = {}
     for m in messages:
         if (m.platform, m.chat) in shared:
-            copies.setdefault(_identity(m), Counter())[m.source.file] += 1
+            copies.setdefault(_identity(m), Counter())[m.file] += 1
     winners = {key: counts.most_common(1)[0][0] for key, counts in copies.items() if len(counts) > 1}
-    return {id(m) for m in messages if winners.get(_identity(m), m.source.file) != m.source.file}
+    return {id(m) for m in messages if winners.get(_identity(m), m.file) != m.file}
 
 
 def _identity(m: Message) -> tuple:

@@ -285,7 +285,8 @@ def _dce_message(record: Any, source: Source, chat: str) -> Record:
         stamp,
         text,
         kind,
-        source,
+        source.file,
+        source.line,
         id=_id(record.get("id")),
         reply_to=_dce_reply_to(record, kind),
         extra=_dce_extra(record, author, kind),
@@ -388,7 +389,7 @@ def _dce_csv_message(source: Source, row: dict[str, str], chat: str, channel_id:
         attachments=" ".join(media) if kind is Kind.TEXT else None,
     )
     sender = _DISCRIMINATOR.sub("", row["Author"]) or None
-    return Message(PLATFORM, chat, sender, stamp, text, kind, source, extra=extra)
+    return Message(PLATFORM, chat, sender, stamp, text, kind, source.file, source.line, extra=extra)
 
 
 # --- Discord data package --------------------------------------------------------------------------
@@ -526,7 +527,8 @@ def _package_message(row: _Row, channel: _Channel) -> Record:
         author_id=channel.owner_id,
         attachments=" ".join(media) if kind is Kind.TEXT else None,
     )
-    return Message(PLATFORM, channel.chat, channel.owner, stamp, text, kind, row.source, id=_id(row.id), extra=extra)
+    file, line = row.source.file, row.source.line
+    return Message(PLATFORM, channel.chat, channel.owner, stamp, text, kind, file, line, id=_id(row.id), extra=extra)
 
 
 def _read_json(file: ExportFile | None) -> Any:

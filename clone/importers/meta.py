@@ -130,7 +130,8 @@ def _record(record: Any, platform: str, chat: str, source: Source) -> Message | 
         timestamp=when,
         text=text,
         kind=kind,
-        source=source,
+        file=source.file,
+        line=source.line,
         extra=extra,
     )
 

@@ -80,11 +80,11 @@ def _record(header: re.Match[str], more: list[str], chat: str, source: Source) -
     if not sep and body.endswith(":"):
         sender, sep, first = body[:-1], ":", ""
     if not sep:  # no "Name:": a notice from Signal itself
-        return Message(PLATFORM, chat, None, when, "\n".join([body, *more]), Kind.SYSTEM, source)
+        return Message(PLATFORM, chat, None, when, "\n".join([body, *more]), Kind.SYSTEM, source.file, source.line)
     text = "\n".join([first, *more]).strip("\n")
     if not text.strip():
         return Skipped(source, "empty message", body)
-    return Message(PLATFORM, chat, sender.strip(), when, text, Kind.TEXT, source)
+    return Message(PLATFORM, chat, sender.strip(), when, text, Kind.TEXT, source.file, source.line)
 
 
 register(SignalImporter())

@@ -613,16 +613,16 @@ class _Parser:
         """The record for a complete message: header fields + first body line, and continuation lines."""
         lineno, header, stamp, sender, first = pending
         text = "\n".join([first, *more]) if more else first
-        source = Source(self.name, lineno)
         if (not text or text[0] in _BLANK) and not text.strip(_STRIP + "\n"):
-            return Skipped(source, "empty message", header.string[header.start() + 1 : header.end("body")])
+            line = header.string[header.start() + 1 : header.end("body")]
+            return Skipped(Source(self.name, lineno), "empty message", line)
         if sender is None:
             kind = _SYSTEM
         else:
             kind = classify(first, text)
             if kind is _SYSTEM:
                 sender = None  # a notice WhatsApp wrote under the contact's or group's name
-        return Message(PLATFORM, self.chat, sender, stamp, text, kind, source)
+        return Message(PLATFORM, self.chat, sender, stamp, text, kind, self.name, lineno)
 
 
 # ---------------------------------------------------------------------------------------------------
