@@ -29,7 +29,7 @@ from typing import BinaryIO
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
 from clone.importers.quotes import extract_reply
-from clone.importers.reading import READ_ERRORS
+from clone.importers.reading import safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "email"
@@ -111,10 +111,7 @@ class MailImporter:
         self.name, self.split = name, split
 
     def sniff(self, file: ExportFile) -> bool:
-        try:
-            head = file.head()
-        except READ_ERRORS:  # a damaged zip member is no email
-            return False
+        head = safe_head(file)  # a damaged zip member is no email
         lines = head.removeprefix(_BOM).splitlines()
         if len(head) >= 8192:
             lines = lines[:-1]  # cut mid-line

@@ -33,7 +33,7 @@ from typing import BinaryIO
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
-from clone.importers.reading import READ_ERRORS
+from clone.importers.reading import READ_ERRORS, safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "whatsapp"
@@ -701,10 +701,7 @@ class WhatsAppImporter:
     name = PLATFORM
 
     def sniff(self, file: ExportFile) -> bool:
-        try:
-            head = file.head()
-        except READ_ERRORS:
-            return False
+        head = safe_head(file)
         if b"\x00" in head:
             return False
         lines = head.decode("utf-8", errors="replace").split("\n")
