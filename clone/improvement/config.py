@@ -82,15 +82,16 @@ class ImproveConfig:
 def improve_config(method: str = "grpo", overrides: list[str] | None = None, gpu: bool | None = None) -> ImproveConfig:
     """The defaults for ``method`` (GPU_DEFAULTS on a GPU; ``gpu`` None: whether torch sees one) with `key=value`
     overrides, checked."""
+    given = {"method": method} | parse_overrides(overrides)
+    if unknown := unknown_keys(ImproveConfig, given):  # before importing torch: a typo is reported at once
+        known = sorted(f.name for f in fields(ImproveConfig))
+        raise CloneError(f"unknown improve key(s) {', '.join(unknown)}; known: {', '.join(known)}")
     if gpu is None:
         import torch
 
         gpu = torch.cuda.is_available()
     device = GPU_DEFAULTS if gpu else {}
-    values = {"method": method} | METHOD_DEFAULTS.get(method, {}) | device | parse_overrides(overrides)
-    if unknown := unknown_keys(ImproveConfig, values):
-        known = sorted(f.name for f in fields(ImproveConfig))
-        raise CloneError(f"unknown improve key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    values = {"method": method} | METHOD_DEFAULTS.get(method, {}) | device | given
     config = ImproveConfig(**typed(ImproveConfig, values))
     if problems := config.problems():
         raise CloneError("; ".join(problems))
