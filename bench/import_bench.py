@@ -263,7 +263,8 @@ def machine() -> str:
 
 
 def report(results: list[Result], messages: int, size: int) -> bool | None:
-    """Print the table and ratios; True when the issue's targets are met for what was run."""
+    """Print the table and ratios; True when the issue's targets are met for what was run, None when no
+    competitor ran (nothing to compare with)."""
     print(f"\n{messages:,} messages, {size / 1e6:.1f} MB file; {machine()}")
     header = (
         f"{'parser':<12} {'version':>8} {'seconds':>9} {'msg/s':>10} {'peak MB':>8} {'import MB':>9} "
