@@ -344,7 +344,7 @@ def machine() -> str:
     model, memory = cpu_and_memory()
     import torch
 
-    from clone.train import cpu_has_bf16_units
+    from clone.cpu_speed import cpu_has_bf16_units
 
     units = "bf16 units (AMX/AVX512-BF16)" if cpu_has_bf16_units() else "no bf16 units"
     return (

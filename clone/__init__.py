@@ -17,13 +17,13 @@ from clone.chat import Clone, GenerationSettings
 from clone.dataset import DatasetOptions, build_dataset
 from clone.errors import CloneError
 from clone.eval import evaluate
-from clone.export import ExportResult, export
+from clone.exporting import ExportResult, export
 from clone.importers import ImportResult, load
 from clone.improvement import ImproveConfig, improve, improve_config
 from clone.messages import Kind, Message, Skipped, Source
 from clone.recipes import Recipe, load_recipe
 from clone.report import inspect
-from clone.train import train
+from clone.training import train
 from clone.workspace import Workspace
 
 __all__ = [

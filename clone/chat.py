@@ -12,7 +12,7 @@ from clone.dataset.samples import Context, system_prompt
 from clone.identity import load_contacts
 from clone.progress import quiet_libraries
 from clone.templates import stop_token_ids
-from clone.train import read_run
+from clone.training import read_run
 from clone.workspace import Workspace
 
 

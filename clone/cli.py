@@ -155,9 +155,9 @@ def train(
     Example: clone train --recipe smollm2-135m-cpu --set epochs=1 --set save_steps=50
     """
     from clone.recipes import load_recipe
-    from clone.train import is_main_process
-    from clone.train import launch as launch_processes
-    from clone.train import train as train_clone
+    from clone.training import is_main_process
+    from clone.training import launch as launch_processes
+    from clone.training import train as train_clone
 
     if launch > 0:
         args = ["--recipe", recipe, *(f"--set={item}" for item in set_), "--workspace", str(workspace)]
@@ -292,8 +292,8 @@ def export(
 
     Example: clone export && ollama create maya -f clone-workspace/export/Modelfile
     """
-    from clone.export import export as export_clone
-    from clone.export import ollama_name
+    from clone.exporting import export as export_clone
+    from clone.exporting import ollama_name
 
     result = export_clone(
         Workspace(workspace),

@@ -290,7 +290,7 @@ def _history():
 def tiny_workspace(tiny_model, tmp_path_factory) -> Workspace:
     from clone.dataset import DatasetOptions, build_dataset
     from clone.recipes import Recipe
-    from clone.train import train
+    from clone.training import train
 
     workspace = Workspace(tmp_path_factory.mktemp("eval") / "ws")
     build_dataset(_history(), ["Maya"], workspace, DatasetOptions(test_fraction=0.2))

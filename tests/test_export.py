@@ -14,7 +14,7 @@ import pytest
 from clone import models
 from clone.chat import GenerationSettings
 from clone.errors import CloneError
-from clone.export import (
+from clone.exporting import (
     STOP_TOKENS,
     export,
     inference_template,
@@ -296,7 +296,7 @@ def test_export_after_a_real_training_run(tiny_model, tmp_path):
     from clone.dataset.build import DatasetOptions, build_dataset
     from clone.messages import Kind, Message
     from clone.recipes import Recipe
-    from clone.train import train
+    from clone.training import train
 
     lines = [("Sam", "How was the climbing gym?"), ("Maya", "omg so good ngl"), ("Maya", "ramen after? 🍜")]
     history = [

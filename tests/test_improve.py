@@ -21,7 +21,7 @@ from clone.improvement.pairs import feedback_pairs, self_play_pairs
 from clone.improvement.rewards import Voice, reward_functions
 from clone.improvement.trainers import micro_batches
 from clone.recipes import Recipe
-from clone.train import read_run, train
+from clone.training import read_run, train
 from clone.workspace import Workspace
 
 CONTEXT = [{"role": "system", "content": "You are Maya."}, {"role": "user", "content": "How was the climbing gym?"}]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import yaml
 from clone.dataset.build import DatasetOptions, build_dataset
 from clone.errors import CloneError
 from clone.recipes import Recipe
-from clone.train import train
+from clone.training import train
 from clone.workspace import Workspace
 from tests.test_training import _history
 
@@ -38,6 +37,26 @@ def _workspace(path, tiny_model) -> tuple[Workspace, Recipe]:
     return workspace, recipe
 
 
+# `clone train` with each step slowed down a little, so the kill lands mid-run, after a checkpoint and before the end.
+SLOWED_CLI = """
+import sys, time
+import clone.progress
+make = clone.progress.training_callback
+def slowed():
+    callback = make()
+    step_end = callback.on_step_end
+    def on_step_end(*args, **kwargs):
+        time.sleep(0.3)
+        return step_end(*args, **kwargs)
+    callback.on_step_end = on_step_end
+    return callback
+clone.progress.training_callback = slowed
+from clone.cli import main
+sys.argv = ["clone", *sys.argv[1:]]
+main()
+"""
+
+
 def _adapter(workspace: Workspace) -> dict:
     from safetensors.torch import load_file
 
@@ -50,10 +69,9 @@ def test_killed_run_resumes_to_the_same_clone(tiny_model, tmp_path):
     workspace, recipe = _workspace(tmp_path / "killed", tiny_model)
     recipe_path = tmp_path / "recipe.yaml"
     recipe_path.write_text(yaml.safe_dump(recipe.to_dict()))
-    command = [sys.executable, "-m", "clone", "train", "--recipe", str(recipe_path), "--workspace", str(workspace.root)]
-    # Slow each step down a little so the kill lands mid-run, after a checkpoint and before the end.
-    env = {**os.environ, "CLONE_TEST_STEP_DELAY": "0.3"}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workspace_args = ["--workspace", str(workspace.root)]
+    command = [sys.executable, "-c", SLOWED_CLI, "train", "--recipe", str(recipe_path), *workspace_args]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
     while not (workspace.checkpoints / f"checkpoint-{2 * SAVE_STEPS}" / "trainer_state.json").exists():
         assert process.poll() is None, "training ended before it could be killed"
@@ -64,7 +82,10 @@ def test_killed_run_resumes_to_the_same_clone(tiny_model, tmp_path):
     assert not (workspace.model / "run.json").exists()
 
     resumed = subprocess.run(
-        [*command[:4], "--resume", "--workspace", str(workspace.root)], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "clone", "train", "--resume", *workspace_args],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert resumed.returncode == 0, resumed.stderr
     run = json.loads((workspace.model / "run.json").read_text())

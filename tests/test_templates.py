@@ -792,7 +792,7 @@ def test_trl_labels_equal_the_assistant_mask(case, tmp_path):
     from trl import SFTTrainer
 
     from clone.recipes import Recipe
-    from clone.train import sft_config
+    from clone.training import sft_config
 
     tokenizer = tokenizer_for(case.name)
     torch.manual_seed(0)

@@ -1,12 +1,13 @@
-"""The CPU speed-ups in clone.train change no loss, no gradient and no metric (bench/train_bench.py measures them)."""
+"""The CPU speed-ups in clone.cpu_speed change no loss, gradient or metric (bench/train_bench.py measures them)."""
 
 from __future__ import annotations
 
 import pytest
 
 from clone import templates
+from clone.cpu_speed import bf16_adapter_inputs, compact_lm_head
 from clone.recipes import Recipe
-from clone.train import bf16_adapter_inputs, compact_lm_head, lora_config, sft_config
+from clone.training import lora_config, sft_config
 from tests.test_training import CONVERSATION
 
 

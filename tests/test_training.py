@@ -11,7 +11,7 @@ from clone.chat import Clone, GenerationSettings
 from clone.dataset.build import DatasetOptions, build_dataset
 from clone.messages import Kind, Message
 from clone.recipes import Recipe
-from clone.train import lora_config, sft_config, train
+from clone.training import lora_config, sft_config, train
 from clone.workspace import Workspace
 from tests.conftest import SMOLLM2_TEMPLATE
 
@@ -162,7 +162,7 @@ def test_qlora_without_cuda_is_a_clear_error(tiny_model):
     import torch
 
     from clone.errors import CloneError
-    from clone.train import load_base_model
+    from clone.training import load_base_model
 
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")

@@ -12,7 +12,7 @@ from clone.eval.items import Item
 from clone.improvement.config import ImproveConfig
 from clone.improvement.pairs import Pair
 from clone.progress import bar, console
-from clone.train import installed_trackers, read_run
+from clone.training import installed_trackers, read_run
 from clone.workspace import Workspace, atomic_dir, write_json_atomic
 
 REWARD_WINDOW = 5  # GRPO steps averaged for the reward at the start and at the end of training

@@ -159,7 +159,7 @@ def export(
     from clone.chat import GenerationSettings
     from clone.identity import load_contacts
     from clone.progress import quiet_libraries
-    from clone.train import read_run
+    from clone.training import read_run
 
     started = time.time()
     if gguf_type not in GGUF_TYPES:
