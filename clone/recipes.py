@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, fields
+from importlib import resources
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -72,7 +73,11 @@ class Recipe:
 
 
 def pipelines_dir() -> Path:
-    return Path(os.environ.get("CLONE_PIPELINES", Path(__file__).resolve().parents[1] / "pipelines"))
+    """The recipes folder: $CLONE_PIPELINES, else the package clone.pipelines (the checkout's pipelines/ folder,
+    installed as package data; always a real folder, from a wheel or `pip install -e .`)."""
+    if folder := os.environ.get("CLONE_PIPELINES"):
+        return Path(folder)
+    return Path(str(resources.files("clone.pipelines")))
 
 
 def available() -> dict[str, Path]:
@@ -107,7 +112,7 @@ def parse_overrides(items: list[str] | None) -> dict[str, Any]:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep:
-            raise CloneError(f"--set {item!r}: expected key=value")
+            raise CloneError(f"override {item!r}: expected key=value")
         values[key.strip()] = yaml.safe_load(value)
     return values
 

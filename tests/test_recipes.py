@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from clone.errors import CloneError
 from clone.recipes import Recipe, available, load_recipe
+
+PIPELINES = Path(__file__).resolve().parents[1] / "pipelines"
 
 
 def test_every_shipped_recipe_is_valid():
@@ -15,6 +19,13 @@ def test_every_shipped_recipe_is_valid():
         recipe = load_recipe(name)
         assert recipe.problems() == [], name
         assert recipe.description, name
+
+
+def test_recipes_are_the_pipelines_folder_installed_as_package_data(tmp_path, monkeypatch):
+    assert set(available()) == {path.stem for path in PIPELINES.glob("*.yaml")}
+    (tmp_path / "mine.yaml").write_text("description: mine\n")
+    monkeypatch.setenv("CLONE_PIPELINES", str(tmp_path))
+    assert available() == {"mine": tmp_path / "mine.yaml"}
 
 
 def test_overrides_are_typed():

@@ -1,0 +1,1 @@
+"""The training recipes, installed as the package clone.pipelines (see pyproject.toml): one YAML file each."""
