@@ -3,8 +3,8 @@
     python bench/redact_bench.py                   # ~100,000 messages (what `make bench` runs)
     python bench/redact_bench.py --messages 1000000
 
-Quality: ``clone.dataset.redact.evaluate`` on ``tests/data/redaction_set.jsonl`` (exact span match; URLs
-match at IoU >= 0.9), the same table ``pytest tests/test_redact.py -s`` prints.
+Quality: ``evaluate`` from ``tests/redaction_scoring.py`` on ``tests/data/redaction_set.jsonl`` (exact span
+match; URLs match at IoU >= 0.9), the same table ``pytest tests/test_redact.py -s`` prints.
 
 Speed: one ``Redactor`` (all kinds, so placeholders are looked up and numbered as in a real build) redacts
 the labelled texts repeated to ``--messages``. That workload is pessimistic: most of its lines hold an entity
@@ -16,7 +16,6 @@ Each is timed ``--repeat`` times and the best run is reported.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import re
 import sys
@@ -25,18 +24,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the scorer the tests use
 
-from clone.dataset.redact import Redactor, Span, evaluate, format_scores  # noqa: E402
+from redaction_scoring import evaluate, format_scores, load_labelled  # noqa: E402
 
-LABELLED = REPO / "tests" / "data" / "redaction_set.jsonl"
+from clone.dataset.redact import Redactor  # noqa: E402
+
 EXAMPLES = REPO / "examples"
 HEADER = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}, \d{1,2}:\d{2}(?:\s?[ap]m)? - [^:]+: ", re.IGNORECASE)
 NAMES = ["Sam Okafor", "Priya Raman", "José Álvarez", "Zoë Müller", "Иван Петров"]
-
-
-def load_labelled() -> list[tuple[str, list[Span], list[str]]]:
-    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(r["text"], [Span(*s) for s in r["spans"]], r.get("names", [])) for r in rows]
 
 
 def example_messages() -> list[str]:
@@ -48,12 +44,12 @@ def example_messages() -> list[str]:
     return texts
 
 
-def throughput(texts: list[str], total: int, repeat: int, names: list[str]) -> tuple[float, int]:
+def throughput(texts: list[str], total: int, repeat: int, names: list[str], regions: list[str]) -> tuple[float, int]:
     """Best messages/s over ``repeat`` runs of a fresh Redactor over ``texts`` cycled to ``total``."""
     batch = (texts * (total // len(texts) + 1))[:total]
     best, redacted = float("inf"), 0
     for _ in range(repeat):
-        redactor = Redactor(names=names)
+        redactor = Redactor(names=names, regions=regions)
         start = time.perf_counter()
         for text in batch:
             redactor.redact(text)
@@ -69,23 +65,22 @@ def main() -> None:
     args = parser.parse_args()
 
     labelled = load_labelled()
-    n_spans = sum(len(spans) for _, spans, _ in labelled)
-    print(
-        f"redaction set: {len(labelled)} texts, {n_spans} labelled spans, "
-        f"{sum(1 for _, s, _ in labelled if not s)} negatives"
-    )
+    n_spans = sum(len(example.spans) for example in labelled)
+    n_negatives = sum(1 for example in labelled if not example.spans)
+    print(f"redaction set: {len(labelled)} texts, {n_spans} labelled spans, {n_negatives} negatives")
     print(format_scores(evaluate(labelled)))
     print(
         f"\nthroughput ({platform.python_implementation()} {platform.python_version()}, "
         f"{platform.machine()}), {args.messages:,} messages, best of {args.repeat}:"
     )
-    workloads = [("labelled texts", [t for t, _, _ in labelled], [])]
-    workloads.append(("labelled texts + 5 names", [t for t, _, _ in labelled], NAMES))
+    texts = [example.text for example in labelled]
+    workloads = [("labelled texts", texts, [], []), ("labelled texts + 5 names", texts, NAMES, [])]
+    workloads.append(("labelled texts, regions GB US", texts, [], ["GB", "US"]))
     if examples := example_messages():
-        workloads.append((f"example chats ({len(examples)} msgs)", examples, []))
-    for label, texts, names in workloads:
-        rate, redacted = throughput(texts, args.messages, args.repeat, names)
-        print(f"  {label:<28} {rate:>10,.0f} messages/s   ({redacted:,} spans redacted)")
+        workloads.append((f"example chats ({len(examples)} msgs)", examples, [], []))
+    for label, texts, names, regions in workloads:
+        rate, redacted = throughput(texts, args.messages, args.repeat, names, regions)
+        print(f"  {label:<32} {rate:>10,.0f} messages/s   ({redacted:,} spans redacted)")
 
 
 if __name__ == "__main__":

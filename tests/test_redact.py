@@ -1,47 +1,35 @@
 """The redactor: per-kind recall/precision on the labelled set, placeholders, byte-identity outside spans.
 
-The labelled set (``tests/data/redaction_set.jsonl``) holds one object per line: ``text``, ``spans`` as
-``[start, end, KIND]`` in code points of the decoded text, and optionally ``names`` (the names passed to the
-detector for that line). Lines without spans are negatives: number-like text that must stay as it is.
-
-Scoring (``clone.dataset.redact.evaluate``): a found span counts when a labelled span of the same kind has the
-same boundaries; for URLs, when the two overlap by at least 90% of their union (IoU >= 0.9), so a disagreement
-over one trailing character is not a miss. Matching is one-to-one. Run ``pytest -s`` to see the table.
+The labelled set and its scoring are described in ``tests/redaction_scoring.py`` (shared with
+``bench/redact_bench.py``). Run ``pytest -s`` to see the table.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from redaction_scoring import evaluate, format_scores, load_labelled
 
 from clone.dataset.redact import (
     KINDS,
     Redactor,
     Span,
-    evaluate,
     find_spans,
-    format_scores,
     iban_valid,
     luhn_valid,
+    phone_key,
+    phone_regions,
     url_host,
 )
 
-SET = Path(__file__).parent / "data" / "redaction_set.jsonl"
 MIN_RECALL = {"EMAIL": 0.98, "PHONE": 0.98, "CARD": 0.98, "IBAN": 0.98, "URL": 0.95}
 MIN_PRECISION = 0.95
 PLACEHOLDER = re.compile(r"<(?:URL_\d+:[^>]*|[A-Z]+_\d+)>")
-
-
-def load_set() -> list[tuple[str, list[Span], list[str]]]:
-    rows = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(r["text"], [Span(*s) for s in r["spans"]], r.get("names", [])) for r in rows]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -49,19 +37,21 @@ def load_set() -> list[tuple[str, list[Span], list[str]]]:
 
 
 def test_labelled_set_is_big_and_varied_enough():
-    examples = load_set()
-    kinds = [s.kind for _, spans, _ in examples for s in spans]
+    examples = load_labelled()
+    kinds = [s.kind for example in examples for s in example.spans]
     assert len(kinds) >= 250
     assert kinds.count("EMAIL") >= 60 and kinds.count("PHONE") >= 60 and kinds.count("URL") >= 50
     assert kinds.count("CARD") + kinds.count("IBAN") >= 40
-    assert sum(1 for _, spans, _ in examples if not spans) >= 100
-    for text, spans, _ in examples:  # offsets are in range and labelled spans do not overlap
-        ends = [0, *(e for s in sorted(spans, key=lambda sp: sp.start) for e in (s.start, s.end))]
-        assert ends == sorted(ends) and ends[-1] <= len(text), text
+    assert sum(1 for example in examples if not example.spans) >= 100
+    assert sum(1 for example in examples if example.regions) >= 25  # national numbers and hard negatives
+    for example in examples:  # offsets are in range and labelled spans do not overlap
+        spans = sorted(example.spans, key=lambda sp: sp.start)
+        ends = [0, *(e for s in spans for e in (s.start, s.end))]
+        assert ends == sorted(ends) and ends[-1] <= len(example.text), example.text
 
 
 def test_recall_and_precision_per_kind():
-    scores = evaluate(load_set())
+    scores = evaluate(load_labelled())
     print("\n" + format_scores(scores))
     for kind, floor in MIN_RECALL.items():
         assert scores[kind].recall >= floor, f"{kind} recall {scores[kind].recall:.3f} < {floor}"
@@ -70,10 +60,10 @@ def test_recall_and_precision_per_kind():
 
 
 def test_negatives_stay_untouched():
-    redactor = Redactor()
-    for text, spans, _ in load_set():
-        if not spans:
-            assert redactor.redact(text) == text, (text, redactor.spans(text))
+    for example in load_labelled():
+        if not example.spans:
+            redactor = Redactor(regions=example.regions)
+            assert redactor.redact(example.text) == example.text, (example.text, redactor.spans(example.text))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -112,9 +102,9 @@ def test_url_wins_over_email_and_phone_inside_it():
 
 
 def test_redaction_is_idempotent():
-    r = Redactor(names=["Sam Okafor"])
-    for text, _, _ in load_set():
-        once = r.redact(text)
+    r = Redactor(names=["Sam Okafor"], regions=["GB", "SG"])
+    for example in load_labelled():
+        once = r.redact(example.text)
         assert r.redact(once) == once, once
 
 
@@ -124,6 +114,40 @@ def test_kinds_option():
     assert Redactor(kinds=[]).redact(text) == text
     with pytest.raises(ValueError, match="unknown"):
         Redactor(kinds=["SSN"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Phones and their regions
+
+
+def test_phone_regions_come_from_senders_shown_as_numbers():
+    senders = ["+44 7700 900123", "\u202a+44 20 7946 0958\u202c", "+1 555 010 9999", "Sam Okafor", "+12"]
+    assert phone_regions(senders) == ["GB", "US"]  # most senders first; names and junk say nothing
+    assert phone_regions(["Sam Okafor", "Mom ❤️"]) == []
+    assert phone_regions(["Sam Okafor"], default=["DE"]) == ["DE"]
+
+
+def test_a_national_number_and_its_international_form_share_a_placeholder_in_their_region():
+    text = "new one: +44 7700 900123, or 07700 900123 from a UK phone"
+    assert Redactor(regions=["GB"]).redact(text) == "new one: <PHONE_1>, or <PHONE_1> from a UK phone"
+    assert Redactor().redact(text) == "new one: <PHONE_1>, or <PHONE_2> from a UK phone"  # not provably one
+    assert phone_key("07700 900123", ("GB",)) == phone_key("0044 7700 900123") == "+447700900123"
+    assert phone_key("07700 900123") == "07700900123"
+
+
+def test_regions_find_national_numbers_valid_there():
+    assert (
+        Redactor(regions=["SG"]).redact("the shop is 8123 4567, near Tampines")
+        == "the shop is <PHONE_1>, near Tampines"
+    )
+    assert Redactor().redact("the shop is 8123 4567") == "the shop is 8123 4567"  # no region: no way to know
+    for text in ("invoice 81234567 is paid", "it was 81234567 €", "order #81234567"):
+        assert Redactor(regions=["SG"]).redact(text) == text
+
+
+def test_unknown_region_is_refused():
+    with pytest.raises(ValueError, match="unknown phone regions"):
+        Redactor(regions=["UK"])  # the ISO code is GB
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -7,12 +7,14 @@ spans already found masked out, so spans never overlap and a phone number inside
   (``example.com/abc``; a bare ``example.com`` says nothing private and is left alone).
 * ``EMAIL``: ``local@domain.tld``; the local part may hold Latin-accented or Cyrillic letters.
 * ``IBAN``: country code + check digits + BBAN of that country's exact length, with or without single spaces,
-  any case; only kept when the ISO 13616 mod-97 check passes.
+  any case; only kept when python-stdnum validates it (mod-97 check and the country's BBAN layout).
 * ``CARD``: 13-19 digits starting 2-6 (the card networks' ranges), unseparated or grouped like a printed card
   (4-4-4-4..., Amex 4-6-5, Diners 4-6-4) with spaces or dashes; only kept when the Luhn check passes.
-* ``PHONE``: see ``_phone_ok``: international (``+CC``/``00CC``) numbers, national numbers with a trunk prefix
-  (``0``, Russian ``8``) or a parenthesised area code, and a few unambiguous national shapes; anything else only
-  next to a cue word ("call", "tel", "número", "電話", ...). Dates are masked first; numbers followed by a
+* ``PHONE``: see ``_phone_ok``: international (``+CC``/``00CC``) numbers of a length ``phonenumbers`` finds
+  possible for that country, national numbers with a trunk prefix (``0``, Russian ``8``) or a parenthesised area
+  code, and a few unambiguous national shapes; anything else only next to a cue word ("call", "tel", "número",
+  "電話", ...). With ``regions`` given (see ``phone_regions``), ``phonenumbers.PhoneNumberMatcher`` also finds the
+  numbers valid in those regions ("8123 4567" in Singapore). Dates are masked first; numbers followed by a
   currency or unit, or preceded by "order"/"invoice"/"ref"/... are not phones.
 * ``ADDRESS``: house number + street in en/de/fr/es/pt (``221B Baker Street``, ``Hauptstraße 5``,
   ``12 rue de la Paix``, ``Calle Mayor 10``, ``Rua Augusta, 100``), only with a capitalised street name:
@@ -23,7 +25,8 @@ spans already found masked out, so spans never overlap and a phone number inside
 Placeholders are ``<KIND_n>``, numbered per kind in order of first appearance, except URLs, which keep their
 host: ``https://www.example.com/private/123?token=x`` -> ``<URL_1:example.com>`` (host lowercased, without
 ``www.``, port or credentials; an IP address is not kept: ``<URL_2>``). A ``Redactor`` keeps the entity ->
-placeholder map, so one entity gets the same placeholder across a whole dataset. Only the detected spans
+placeholder map, so one entity gets the same placeholder across a whole dataset (a phone number is one entity
+by its E.164 form, so "+44 7700 900123" and, with region GB, "07700 900123" share one). Only the detected spans
 change; every other character (whitespace, emoji, bidi marks, case) is kept as it was. Digits are ASCII only
 (full-width or Devanagari digits are not read).
 """
@@ -31,10 +34,15 @@ change; every other character (whitespace, emoji, bidi marks, case) is kept as i
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+import phonenumbers
+from stdnum import iban as stdnum_iban
+from stdnum import luhn, numdb
 
 KINDS = ("URL", "EMAIL", "IBAN", "CARD", "PHONE", "ADDRESS", "NAME")  # precedence order
 _NEEDS_DIGIT = frozenset({"IBAN", "CARD", "PHONE", "ADDRESS"})
@@ -153,33 +161,28 @@ def _find_emails(text: str) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------------------------------------------
 # IBAN
 
-# Total IBAN length per country (SWIFT IBAN registry).
-_IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
-    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
-    "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
-    "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
-    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
-    "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29,
-    "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
-    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
-}  # fmt: skip
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?=[ \u00a0]?[A-Za-z0-9])")
 _SPACES = " \u00a0"
+_IBAN_REGISTRY = numdb.get("iban")  # python-stdnum's copy of the SWIFT IBAN registry
+
+
+@cache
+def _iban_length(country: str) -> int | None:
+    """The IBAN length of ``country`` ("DE" -> 22): 4 + its BBAN layout ("8!n10!n"), None if it has no IBAN."""
+    layout = _IBAN_REGISTRY.info(country.upper())[0][1].get("bban")
+    return 4 + sum(int(n) for n in re.findall(r"[0-9]+", layout)) if layout else None
 
 
 def iban_valid(iban: str) -> bool:
-    """ISO 13616: known country, right length, and the number read from BBAN + country + check is 1 mod 97."""
-    s = "".join(iban.split()).upper()
-    if len(s) != _IBAN_LENGTHS.get(s[:2], -1) or not s.isalnum() or not s.isascii():
-        return False
-    return int("".join(str(int(c, 36)) for c in s[4:] + s[:4])) % 97 == 1
+    """ISO 13616: known country, its BBAN layout and the mod-97 check (python-stdnum). The countries' own
+    account checks are not asked for: a typo'd or made-up national check digit is still someone's IBAN to hide."""
+    return stdnum_iban.is_valid("".join(iban.split()), check_country=False)
 
 
 def _iban_end(text: str, start: int) -> int | None:
     """End of the IBAN starting at ``start``: its country's length in letters/digits, single spaces allowed
     between them; ``None`` when the text there is shorter or runs on."""
-    want = _IBAN_LENGTHS.get(text[start : start + 2].upper())
+    want = _iban_length(text[start : start + 2])
     if want is None:
         return None
     got, i = 0, start
@@ -218,10 +221,9 @@ _DIGITS = re.compile(r"[0-9]+")
 
 
 def luhn_valid(number: str) -> bool:
-    """The Luhn checksum every payment card number carries in its last digit."""
-    digits = [int(c) for c in number if c.isdigit()]
-    total = sum(digits[-1::-2]) + sum(d * 2 - 9 if d > 4 else d * 2 for d in digits[-2::-2])
-    return bool(digits) and total % 10 == 0
+    """The Luhn checksum every payment card number carries in its last digit (python-stdnum)."""
+    digits = "".join(c for c in number if c.isdigit())
+    return luhn.is_valid(digits)
 
 
 def _card_network_ok(digits: str) -> bool:
@@ -337,20 +339,39 @@ def _shape_ok(run: str, digits: str, lens: list[int]) -> bool:
     return lens == [2, 5, 4] and digits[2] == "9"  # Brazilian mobiles 11 91234-5678
 
 
+@lru_cache(maxsize=4096)
+def _international_ok(digits: str) -> bool:
+    """Country code + national number of a length possible for that country ("+44" then 10 digits)."""
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse("+" + digits))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _amount(text: str, s: int, e: int) -> bool:
+    """A price or quantity: "1234567 €", "$1234567", "1234567 km"."""
+    return _AMOUNT_AFTER.match(text, e) is not None or (s > 0 and text[s - 1] in _AMOUNT_BEFORE)
+
+
+def _reference(text: str, s: int) -> bool:
+    """A number after "order", "invoice", "ref", "ticket", ...: an id, not a phone."""
+    return _NOT_PHONE_CUE.search(text, max(0, s - 25), s) is not None
+
+
 def _phone_ok(text: str, s: int, e: int) -> bool:
     run = text[s:e]
     groups = _DIGITS.findall(run)
     digits = "".join(groups)
     lens = [len(g) for g in groups]
-    if not 7 <= len(digits) <= 15 or _AMOUNT_AFTER.match(text, e) or (s and text[s - 1] in _AMOUNT_BEFORE):
+    if not 7 <= len(digits) <= 15 or _amount(text, s, e):
         return False
     decimal = run.count(".") == 1 and len(groups) == 2  # "123.4567", "+52.520008"
-    if run[0] == "+":  # international: country code and 7-13 more digits
-        return 8 <= len(digits) <= 15 and digits[0] != "0" and not decimal
-    if _NOT_PHONE_CUE.search(text, max(0, s - 25), s):
+    if run[0] == "+":
+        return not decimal and _international_ok(digits)
+    if _reference(text, s):
         return False
     if digits.startswith("00"):  # international with the 00 exit code
-        return 8 <= len(digits) - 2 <= 15 and digits[2] != "0"
+        return _international_ok(digits[2:])
     if len(digits) >= 9 and not decimal and _shape_ok(run, digits, lens):
         return True
     return (not decimal or lens == [3, 4]) and _CUE.search(text, max(0, s - 40), s) is not None
@@ -372,7 +393,7 @@ def _phone_in(text: str, s: int, e: int) -> tuple[int, int] | None:
     return None
 
 
-def _find_phones(text: str) -> list[tuple[int, int]]:
+def _find_phones(text: str, regions: Sequence[str] = ()) -> list[tuple[int, int]]:
     masked = _DATE_RE.sub(lambda m: _MASK * len(m.group()), text) if "." in text or "/" in text or "-" in text else text
     found = []
     for m in _PHONE_RE.finditer(masked):
@@ -381,7 +402,66 @@ def _find_phones(text: str) -> list[tuple[int, int]]:
         for a, b in zip(cuts[::2], cuts[1::2], strict=True):
             if (hit := _phone_in(text, a, b)) is not None:
                 found.append(hit)
+    if regions and _SEVEN_DIGITS.search(masked):
+        found = sorted(found + _regional_phones(_mask(masked, found), regions))
     return found
+
+
+_SEVEN_DIGITS = re.compile(r"[0-9](?:[^0-9]*[0-9]){6}")  # no phone in any region is shorter
+
+
+def _regional_phones(text: str, regions: Sequence[str]) -> list[tuple[int, int]]:
+    """National numbers the shapes above miss but ``phonenumbers`` knows to be valid in one of ``regions``
+    ("8123 4567" in Singapore). ``text`` has dates and the phones already found masked out."""
+    found: list[tuple[int, int]] = []
+    for region in regions:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            s, e = match.start, match.end
+            if not (_amount(text, s, e) or _reference(text, s)) and all(e <= a or b <= s for a, b in found):
+                found.append((s, e))
+    return found
+
+
+def phone_regions(senders: Iterable[str], default: Sequence[str] = ()) -> list[str]:
+    """The regions ("GB", "US", ...) of the senders shown as international phone numbers ("+44 7700 900123",
+    as WhatsApp shows unsaved contacts), most senders first: where the chat's national numbers are from.
+    ``default`` when no sender is such a number (a chat of names says nothing about its region)."""
+    regions: Counter[str] = Counter()
+    for sender in senders:
+        shown = "".join(c for c in sender if unicodedata.category(c) != "Cf").strip()  # bidi marks around it
+        if not shown.startswith("+"):
+            continue
+        try:
+            number = phonenumbers.parse(shown)
+        except phonenumbers.NumberParseException:
+            continue
+        # A made-up or unlisted number has no region of its own; its country code's main region stands in.
+        region = phonenumbers.region_code_for_number(number) or phonenumbers.region_code_for_country_code(
+            number.country_code
+        )
+        if region in phonenumbers.SUPPORTED_REGIONS:
+            regions[region] += 1
+    return [region for region, _ in regions.most_common()] or list(default)
+
+
+@lru_cache(maxsize=4096)  # a dataset mentions the same few numbers again and again
+def phone_key(number: str, regions: tuple[str, ...] = ()) -> str:
+    """One phone number's identity: its E.164 form ("+447700900123") when it is international or, read in
+    ``regions`` (the first where it is valid, else the first where it is possible), national; else its digits."""
+    digits = "".join(c for c in number if c.isdigit())
+    if number.startswith("+") or digits.startswith("00"):  # international: one reading, no region needed
+        readings = [("+" + (digits if number.startswith("+") else digits[2:]), None)]
+    else:
+        readings = [(number, region) for region in regions]
+    parsed = []
+    for text, region in readings:
+        try:
+            parsed.append(phonenumbers.parse(text, region))
+        except phonenumbers.NumberParseException:
+            continue
+    best = next((n for n in parsed if phonenumbers.is_valid_number(n)), None)
+    best = best or next((n for n in parsed if phonenumbers.is_possible_number(n)), None)
+    return phonenumbers.format_number(best, phonenumbers.PhoneNumberFormat.E164) if best else digits
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -482,9 +562,8 @@ _DETECTORS: dict[str, Callable[[str], list[tuple[int, int]]]] = {
     "EMAIL": _find_emails,
     "IBAN": _find_ibans,
     "CARD": _find_cards,
-    "PHONE": _find_phones,
     "ADDRESS": _find_addresses,
-}
+}  # and PHONE, which also needs the regions
 _ANY_DIGIT = re.compile(r"[0-9]")
 
 
@@ -497,14 +576,17 @@ def _mask(text: str, found: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _spans(text: str, kinds: frozenset[str], names: _Names) -> list[Span]:
+def _spans(text: str, kinds: frozenset[str], names: _Names, regions: tuple[str, ...]) -> list[Span]:
     spans: list[Span] = []
     work = text
     has_digit = _ANY_DIGIT.search(text) is not None
     for kind in KINDS:
         if kind not in kinds or (kind in _NEEDS_DIGIT and not has_digit):
             continue
-        found = names.find(work) if kind == "NAME" else _DETECTORS[kind](work)
+        if kind == "NAME":
+            found = names.find(work)
+        else:
+            found = _find_phones(work, regions) if kind == "PHONE" else _DETECTORS[kind](work)
         if found:
             spans += [Span(s, e, kind) for s, e in found]
             work = _mask(work, found)
@@ -519,19 +601,32 @@ def _check_kinds(kinds: Iterable[str]) -> frozenset[str]:
     return chosen
 
 
-def find_spans(text: str, kinds: Iterable[str] = KINDS, names: Iterable[str] = ()) -> list[Span]:
-    """Private-data spans in ``text``: sorted, non-overlapping. ``NAME`` finds only the ``names`` given."""
-    return _spans(text, _check_kinds(kinds), _names(tuple(names)))
+def _check_regions(regions: Iterable[str]) -> tuple[str, ...]:
+    chosen = tuple(region.upper() for region in regions)
+    if unknown := [region for region in chosen if region not in phonenumbers.SUPPORTED_REGIONS]:
+        raise ValueError(f"unknown phone regions {unknown}; use ISO 3166 codes such as GB, US, DE")
+    return chosen
+
+
+def find_spans(
+    text: str, kinds: Iterable[str] = KINDS, names: Iterable[str] = (), regions: Iterable[str] = ()
+) -> list[Span]:
+    """Private-data spans in ``text``: sorted, non-overlapping. ``NAME`` finds only the ``names`` given;
+    ``regions`` are where national phone numbers are read from (see ``phone_regions``)."""
+    return _spans(text, _check_kinds(kinds), _names(tuple(names)), _check_regions(regions))
 
 
 # ---------------------------------------------------------------------------------------------------
 # Redactor
 
 
-def _entity_key(kind: str, value: str) -> str:
-    """What makes two mentions one entity: phones/cards by digits, IBANs upper-case without spaces, URLs by
-    host (no scheme, ``www.`` or case) and path, emails and addresses lowercased with ``(at)`` read as ``@``."""
-    if kind in ("PHONE", "CARD"):
+def _entity_key(kind: str, value: str, regions: tuple[str, ...]) -> str:
+    """What makes two mentions one entity: phones by ``phone_key``, cards by digits, IBANs upper-case without
+    spaces, URLs by host (no scheme, ``www.`` or case) and path, emails and addresses lowercased with ``(at)``
+    read as ``@``."""
+    if kind == "PHONE":
+        return phone_key(value, regions)
+    if kind == "CARD":
         return "".join(c for c in value if c.isdigit())
     if kind == "IBAN":
         return "".join(value.split()).upper()
@@ -547,23 +642,27 @@ class Redactor:
     """Replaces private data with placeholders that stay the same for one entity across every call.
 
     ``kinds`` picks the detectors (default: all); ``names`` are other people's names to redact as ``<NAME_n>``
-    (see the module docstring). Phones are keyed by their digits, so "+44 7700 900123" and "07700 900123" get
-    different placeholders: without knowing the region, they are not provably the same number.
+    (see the module docstring). ``regions`` are where the chat's national phone numbers are from, most likely
+    first (``phone_regions(senders)`` reads them from senders shown as phone numbers): they let national numbers
+    valid there be found, and key every phone by its E.164 form, so "+44 7700 900123" and, with ``["GB"]``,
+    "07700 900123" get one placeholder. Without regions, international numbers are keyed by E.164 and national
+    ones by their digits: not provably the same number, they get placeholders of their own.
     """
 
-    def __init__(self, kinds: Iterable[str] = KINDS, names: Iterable[str] = ()) -> None:
+    def __init__(self, kinds: Iterable[str] = KINDS, names: Iterable[str] = (), regions: Iterable[str] = ()) -> None:
         self.kinds = _check_kinds(kinds)
+        self.regions = _check_regions(regions)
         self._names = _names(tuple(names))
         self._placeholders: dict[tuple[str, str], str] = {}
         self._entities: Counter[str] = Counter()
         self._counts: Counter[str] = Counter()
 
     def spans(self, text: str) -> list[Span]:
-        return _spans(text, self.kinds, self._names)
+        return _spans(text, self.kinds, self._names, self.regions)
 
     def placeholder(self, kind: str, value: str) -> str:
         """The placeholder for one mention, numbering a new entity on first sight."""
-        key = (kind, self._names.key(value) if kind == "NAME" else _entity_key(kind, value))
+        key = (kind, self._names.key(value) if kind == "NAME" else _entity_key(kind, value, self.regions))
         if key not in self._placeholders:
             self._entities[kind] += 1
             n = self._entities[kind]
@@ -590,63 +689,3 @@ class Redactor:
     def entities(self) -> dict[str, int]:
         """Distinct entities seen so far, per kind: the highest placeholder number handed out."""
         return {kind: self._entities[kind] for kind in KINDS if kind in self.kinds}
-
-
-# ---------------------------------------------------------------------------------------------------
-# Evaluation on a labelled set
-
-URL_MIN_IOU = 0.9  # a found URL counts when it covers >= 90% of the union with the labelled one
-
-
-@dataclass
-class Score:
-    gold: int = 0  # labelled spans
-    found: int = 0  # predicted spans
-    hit_gold: int = 0  # labelled spans matched by a prediction
-    hit_found: int = 0  # predictions matching a labelled span
-
-    @property
-    def recall(self) -> float:
-        return self.hit_gold / self.gold if self.gold else 1.0
-
-    @property
-    def precision(self) -> float:
-        return self.hit_found / self.found if self.found else 1.0
-
-
-def spans_match(gold: Span, found: Span) -> bool:
-    """Same kind and same boundaries; URLs may differ by a trailing character or two (IoU >= 0.9)."""
-    if gold.kind != found.kind:
-        return False
-    if gold.kind != "URL":
-        return (gold.start, gold.end) == (found.start, found.end)
-    inter = min(gold.end, found.end) - max(gold.start, found.start)
-    union = max(gold.end, found.end) - min(gold.start, found.start)
-    return inter > 0 and inter / union >= URL_MIN_IOU
-
-
-def evaluate(
-    examples: Iterable[tuple[str, list[Span], Iterable[str]]], kinds: Iterable[str] = KINDS
-) -> dict[str, Score]:
-    """Per-kind scores of ``find_spans`` over (text, labelled spans, names) examples; one-to-one matching."""
-    scores = {kind: Score() for kind in KINDS}
-    for text, gold, names in examples:
-        found = find_spans(text, kinds, names)
-        matched: set[int] = set()
-        for g in gold:
-            scores[g.kind].gold += 1
-            hit = next((i for i, f in enumerate(found) if i not in matched and spans_match(g, f)), None)
-            if hit is not None:
-                matched.add(hit)
-                scores[g.kind].hit_gold += 1
-        for i, f in enumerate(found):
-            scores[f.kind].found += 1
-            scores[f.kind].hit_found += i in matched
-    return scores
-
-
-def format_scores(scores: dict[str, Score]) -> str:
-    rows = [f"{'kind':<8} {'gold':>5} {'found':>5} {'recall':>7} {'precision':>9}"]
-    for kind, s in scores.items():
-        rows.append(f"{kind:<8} {s.gold:>5} {s.found:>5} {s.recall:>7.3f} {s.precision:>9.3f}")
-    return "\n".join(rows)
