@@ -5,6 +5,9 @@ bench/train_bench.py measures them; tests/test_train_speed.py checks each change
 
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
 from pathlib import Path
 
 from clone.recipes import Recipe
@@ -38,6 +41,54 @@ _LOGIT_TRANSFORMS = (
     "logits_scaling",
 )
 _VOCAB_TILE = 32768  # vocabulary columns per projection tile, as in trl
+# What compact_lm_head relies on in trl 1.16: the kernel's arguments, the fused forward's keywords, the output.
+_KERNEL_ARGS = (
+    "hidden",
+    "weight",
+    "bias",
+    "targets",
+    "temperature",
+    "chunk_size",
+    "final_logit_softcapping",
+    "logit_scale",
+    "outputs",
+)
+_FUSED_FORWARD_ARGS = ("fused_lm_head", "labels", "shift_labels", "num_items_in_batch")
+_OUTPUT_FIELDS = ("loss", "log_probs", "entropy", "is_top1", "label_mask")
+
+logger = logging.getLogger(__name__)
+
+
+def _unknown_trl(trl_forward) -> str | None:
+    """Why this trl is not the one compact_lm_head was written against (None when it is): a version outside the
+    bounds clone declares, or internals that moved or changed. ``trl_forward``: the forward trl installed."""
+    import trl
+
+    from clone.doctor import declared_requirements
+
+    tested = declared_requirements().get("trl")
+    if tested is not None and not tested.specifier.contains(trl.__version__, prereleases=True):
+        return f"trl {trl.__version__} is outside the tested {tested.specifier}"
+    try:
+        from trl.kernels import ChunkedLogProbFunction
+        from trl.trainer.utils import FusedCausalLMOutput
+    except ImportError as error:
+        return f"trl {trl.__version__}: {error}"
+    kernel_args = tuple(inspect.signature(ChunkedLogProbFunction.forward).parameters)[1:]  # after ctx
+    forward_args = inspect.signature(trl_forward, follow_wrapped=False).parameters  # wraps() shows the model's own
+    output_fields = getattr(FusedCausalLMOutput, "__dataclass_fields__", {})
+    changes = {
+        "ChunkedLogProbFunction's arguments": kernel_args != _KERNEL_ARGS,
+        "the fused forward's keywords": not set(_FUSED_FORWARD_ARGS) <= set(forward_args),
+        "FusedCausalLMOutput's fields": not set(_OUTPUT_FIELDS) <= set(output_fields),
+    }
+    changed = [what for what, differs in changes.items() if differs]
+    return f"trl {trl.__version__} changed {', '.join(changed)}" if changed else None
+
+
+@functools.cache  # once per process and reason
+def _notice(message: str) -> None:
+    logger.warning(message)
 
 
 def compact_lm_head(model) -> bool:
@@ -50,16 +101,17 @@ def compact_lm_head(model) -> bool:
     times the work needed. This puts a forward in front of trl's that takes trl's own compact path (its kernel,
     its outputs) on a CPU, and hands every other call (generation, CUDA, shifted labels, MoE, scaled logits) to
     trl's forward unchanged. ``model`` is the model trl patched (the PEFT model's base model)."""
-    import functools
     import types
-
-    from trl.kernels import ChunkedLogProbFunction
-    from trl.trainer.utils import FusedCausalLMOutput
 
     config = model.config.get_text_config()
     if any(getattr(config, name, None) not in (None, 1.0) for name in _LOGIT_TRANSFORMS):
         return False
     trl_forward = model.forward  # trl's fused forward, itself wrapping the model's own
+    if reason := _unknown_trl(trl_forward):
+        _notice(f"{reason}: training takes trl's own LM head path (same loss, slower on a CPU)")
+        return False
+    from trl.kernels import ChunkedLogProbFunction
+    from trl.trainer.utils import FusedCausalLMOutput
 
     @functools.wraps(type(model).forward)  # generate() checks its kwargs against this signature
     def forward(self, *args, fused_lm_head=False, labels=None, shift_labels=None, num_items_in_batch=None, **kwargs):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
-from clone import templates
+from clone import cpu_speed, templates
 from clone.cpu_speed import bf16_adapter_inputs, compact_lm_head
 from clone.recipes import Recipe
 from clone.training import lora_config, sft_config
@@ -59,6 +61,65 @@ def test_compact_lm_head_gives_trls_loss_gradients_and_metrics(tiny_model, tmp_p
     assert gradients.keys() == expected[1].keys()
     for name, gradient in gradients.items():
         torch.testing.assert_close(gradient, expected[1][name], msg=name)
+
+
+def _hide_chunked_log_prob(monkeypatch):
+    import trl.kernels
+
+    monkeypatch.delattr(trl.kernels, "ChunkedLogProbFunction")
+
+
+def _change_kernel_arguments(monkeypatch):
+    """trl.kernels exports a kernel with other arguments (trl's own path keeps its reference to the real one)."""
+    import torch
+    import trl.kernels
+
+    class ChangedKernel(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, hidden, weight):
+            return hidden @ weight.T
+
+    monkeypatch.setattr(trl.kernels, "ChunkedLogProbFunction", ChangedKernel)
+
+
+@pytest.mark.parametrize(
+    ("unknown_trl", "notice"),
+    [
+        (lambda monkeypatch: monkeypatch.setattr("trl.__version__", "1.17.0"), "outside the tested <1.17,>=1.16"),
+        (_hide_chunked_log_prob, "cannot import name 'ChunkedLogProbFunction'"),
+        (_change_kernel_arguments, "changed ChunkedLogProbFunction's arguments"),
+    ],
+    ids=["version", "missing-kernel", "kernel-arguments"],
+)
+def test_an_unknown_trl_keeps_trls_own_path_with_one_notice(
+    tiny_model, tmp_path, monkeypatch, caplog, unknown_trl, notice
+):
+    trainer = _trainer(tiny_model, tmp_path, packing=True)
+    batch = trainer.data_collator([trainer.train_dataset[i] for i in range(len(trainer.train_dataset))])
+    expected = _loss_and_gradients(trainer, batch)  # trl's own path
+    unknown_trl(monkeypatch)
+    cpu_speed._notice.cache_clear()  # the notice is printed once per process
+    model = trainer.model.get_base_model()
+    trl_forward = model.forward
+    with caplog.at_level(logging.WARNING, logger="clone.cpu_speed"):
+        assert compact_lm_head(model) is False
+        assert compact_lm_head(model) is False
+    assert model.forward == trl_forward
+    (record,) = caplog.records  # once
+    assert notice in record.getMessage() and "trl's own LM head path" in record.getMessage()
+    loss, gradients, _ = _loss_and_gradients(trainer, batch)
+    assert loss == pytest.approx(expected[0], rel=1e-6)
+    assert gradients.keys() == expected[1].keys()
+
+
+def test_a_forward_trl_did_not_fuse_is_left_alone(tiny_model, caplog):
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model)  # no SFTTrainer: no fused_lm_head keyword
+    cpu_speed._notice.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="clone.cpu_speed"):
+        assert compact_lm_head(model) is False
+    assert "changed the fused forward's keywords" in caplog.text
 
 
 def test_bf16_adapter_inputs_change_nothing_and_only_under_autocast(tiny_model, tmp_path):
