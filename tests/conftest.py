@@ -1,4 +1,4 @@
-"""Shared test fixtures: the shared export folder, and a tiny model + tokenizer built in milliseconds."""
+"""Shared test fixtures: the shared export folder, a chat, and a tiny model + tokenizer built in milliseconds."""
 
 from __future__ import annotations
 
@@ -17,6 +17,17 @@ SMOLLM2_TEMPLATE = (
     "{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}"
     "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
+
+# A one-to-one chat as training writes it: the system prompt, then the other person's and the person's turns.
+CONVERSATION = [
+    {"role": "system", "content": "You are Maya, chatting with Sam on WhatsApp."},
+    {"role": "user", "content": "dinner tonight?"},
+    {"role": "assistant", "content": "omg yes 🍜"},
+    {"role": "user", "content": "7pm at Hoshi"},
+    {"role": "assistant", "content": "perfect see u there"},
+    {"role": "user", "content": "bring the book pls"},
+    {"role": "assistant", "content": "ofc\nalready in my bag"},
+]
 
 
 def build_tiny_tokenizer(specials: list[str], chat_template: str, **special_tokens: str):

