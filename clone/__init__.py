@@ -1,48 +1,62 @@
 """clone: turn one person's chat history into a language model that writes like them.
 
-The library has the same verbs as the CLI::
+The library has the same verbs as the CLI (`clone VERB --help` describes each)::
 
     import clone
-    exports = clone.load(["WhatsApp Chat with Sam.txt"])      # clone import
-    clone.build_dataset(exports.messages, me=["Maya Chen"])     # clone import --me
-    clone.train(recipe="smollm2-135m-cpu")                      # clone train
-    clone.export()                                              # clone export (merged, GGUF, Modelfile)
-    maya = clone.Clone()                                        # clone talk
-    print(maya.reply("are you coming climbing tonight?"))
-    clone.evaluate()                                            # clone eval
-    clone.improve(config=clone.improve_config("spin"))          # clone improve
+    ws = clone.Workspace("maya")
+    clone.import_(["WhatsApp Chat with Sam.txt"], me="Maya Chen", workspace=ws)   # clone import
+    clone.train(ws, clone.load_recipe(epochs=1))                                   # clone train
+    maya = clone.Clone.load(ws)                                                    # clone talk
+    with_sam = maya.conversation("Sam Okafor")
+    print(with_sam.reply("are you coming climbing tonight?"))
+    clone.evaluate(ws)                                                             # clone eval
+    clone.improve(ws, clone.improve_config("spin", rounds=2))                     # clone improve
+    clone.export(ws)                                                               # clone export
+    clone.inspect(ws)                                                              # clone inspect
+
+The steps underneath are there too: `clone.load(paths)` reads exports into messages, `clone.build_dataset`
+turns messages into the dataset.
 """
 
-from clone.chat import Clone, GenerationSettings
+from clone.chat import Clone, Conversation
 from clone.dataset import DatasetOptions, build_dataset
+from clone.dataset.build import DatasetSummary
 from clone.errors import CloneError
 from clone.eval import evaluate
 from clone.exporting import ExportResult, export
+from clone.generation import GenerationSettings
 from clone.importers import ImportResult, load
-from clone.improvement import ImproveConfig, improve, improve_config
+from clone.importing import ImportSummary, import_
+from clone.improvement import ImproveConfig, ImproveResult, improve, improve_config
 from clone.messages import Kind, Message, Skipped, Source
 from clone.recipes import Recipe, load_recipe
 from clone.report import inspect
-from clone.training import train
+from clone.training import TrainResult, train
 from clone.workspace import Workspace
 
 __all__ = [
     "Clone",
     "CloneError",
+    "Conversation",
     "DatasetOptions",
+    "DatasetSummary",
     "ExportResult",
     "GenerationSettings",
     "ImportResult",
+    "ImportSummary",
     "ImproveConfig",
+    "ImproveResult",
     "Kind",
     "Message",
     "Recipe",
     "Skipped",
     "Source",
+    "TrainResult",
     "Workspace",
     "build_dataset",
     "evaluate",
     "export",
+    "import_",
     "improve",
     "improve_config",
     "inspect",

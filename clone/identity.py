@@ -41,15 +41,44 @@ def _key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def names(value: str | Iterable[str] | None) -> list[str]:
+    """One name or several: ``me="Maya Chen"`` and ``me=["Maya Chen", "Maya"]`` both work (a string is one name)."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def resolve_me(messages: Sequence[Message], aliases: Sequence[str]) -> set[str]:
-    """The sender names that are "me", or a clear error listing who is there to choose from."""
+    """The sender names that are "me", or a clear error listing who is there to choose from, with the close
+    matches first (any case, first names, near spellings: "emily" -> "Emily Wade")."""
+    counts = sender_counts(messages)
     wanted = {_key(a) for a in aliases}
-    me = {name for name in sender_counts(messages) if _key(name) in wanted}
+    me = {name for name in counts if _key(name) in wanted}
     if me:
         return me
-    why = f"None of --me {', '.join(aliases)} matches a sender." if aliases else "Who should be cloned?"
-    hint = f"{why} Pick who to clone with --me NAME (repeat --me for aliases). Senders found:"
-    raise CloneError(f"{hint}\n{format_senders(messages)}")
+    if not aliases:
+        raise CloneError(
+            f"Who should be cloned? Name them with me=NAME (repeat for aliases). Senders found:\n"
+            f"{format_senders(messages)}"
+        )
+    close = close_matches(aliases, counts)
+    guess = f" Did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+    raise CloneError(
+        f"me={', '.join(repr(a) for a in aliases)} matches no sender.{guess} Senders found:\n{format_senders(messages)}"
+    )
+
+
+def close_matches(aliases: Sequence[str], senders: Iterable[str], limit: int = 3) -> list[str]:
+    """Senders that an alias was probably meant to name: its words among theirs (any case), or a near spelling."""
+    import difflib
+
+    by_key = {_key(name): name for name in senders}
+    found: list[str] = []
+    for alias in aliases:
+        words = set(_key(alias).split())
+        found += [name for key, name in by_key.items() if words and words <= set(key.split())]
+        found += [by_key[k] for k in difflib.get_close_matches(_key(alias), list(by_key), n=limit, cutoff=0.75)]
+    return list(dict.fromkeys(found))[:limit]
 
 
 def saved_aliases(workspace: Workspace) -> list[str]:

@@ -172,9 +172,10 @@ def training_callback():
         """Replaces the trainer's tqdm bars: one bar for training, losses printed as they come."""
 
         def __init__(self) -> None:
-            self.display: Progress | PlainProgress | None = None
-            self.task = None
-            self.started = 0.0
+            self.display: Progress | PlainProgress | None = None  # the training bar, in a terminal
+            self.evaluating: Progress | PlainProgress | None = None  # the held-out pass's display
+            self.task = self.eval_task = None
+            self.started, self.first_step = 0.0, 0
 
         def on_train_begin(self, args, state, control, **kwargs):
             if not state.is_world_process_zero:
@@ -205,6 +206,30 @@ def training_callback():
                 left = (state.max_steps - state.global_step) * elapsed / done
                 line += f" ({elapsed / done:.1f} s/step, about {_duration(left)} left)"
             console.print(line, highlight=False)
+
+        def on_prediction_step(self, args, state, control, eval_dataloader=None, **kwargs):
+            """The held-out loss pass (before, during and after training) gets its own bar or lines."""
+            if not state.is_world_process_zero:
+                return
+            if self.evaluating is None:
+                total = len(eval_dataloader) if eval_dataloader is not None else None
+                # inside a live training bar a second live display is not allowed: the task joins it
+                self.evaluating = self.display or bar()
+                if self.display is None:
+                    self.evaluating.start()
+                self.eval_task = self.evaluating.add_task("held-out loss", total=total, status="")
+            self.evaluating.advance(self.eval_task)
+
+        def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+            if self.evaluating is None:
+                return
+            if self.evaluating is self.display:
+                self.display.remove_task(self.eval_task)
+            else:
+                self.evaluating.stop()
+            self.evaluating = None
+            if metrics and "eval_loss" in metrics and state.is_world_process_zero and self.display is None:
+                console.print(f"held-out loss {metrics['eval_loss']:.3f}", highlight=False)
 
         def on_train_end(self, args, state, control, **kwargs):
             if self.display is not None:

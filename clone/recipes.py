@@ -13,6 +13,7 @@ import yaml
 
 from clone.errors import CloneError
 from clone.models import DEFAULT_MODEL
+from clone.settings import setting
 
 DEFAULT_RECIPE = "smollm2-135m-cpu"
 SCHEDULERS = ("linear", "cosine", "constant", "constant_with_warmup", "cosine_with_restarts", "polynomial")
@@ -22,34 +23,43 @@ SCHEDULERS = ("linear", "cosine", "constant", "constant_with_warmup", "cosine_wi
 class Recipe:
     """Everything that decides a training run. Every field is a YAML key and a `--set key=value`."""
 
-    description: str = ""
-    model: str = DEFAULT_MODEL  # "bundled:NAME", a hub id, or a local folder
+    description: str = setting("", "What the recipe is for (shown by `clone recipes`).")
+    model: str = setting(DEFAULT_MODEL, 'Base model: "bundled:NAME", a Hugging Face id, or a local folder.')
     # data
-    max_length: int = 512  # tokens per sample; longer conversations are cut
-    packing: bool = True  # pack conversations into full rows (kept apart by position ids)
+    max_length: int = setting(512, "Tokens per sample; longer conversations are cut.")
+    packing: bool = setting(True, "Pack conversations into full rows (kept apart by position ids).")
+    heldout_samples: int = setting(
+        64, "Held-out conversations whose loss is measured before and after training (0: all of them)."
+    )
     # optimisation
-    epochs: float = 3.0
-    max_steps: int = -1  # > 0 overrides epochs
-    batch_size: int = 4
-    grad_accum: int = 1
-    learning_rate: float = 3e-4
-    lr_scheduler: str = "cosine"
-    warmup: float = 0.05  # fraction of steps (< 1) or a step count
-    weight_decay: float = 0.0
-    seed: int = 42
-    logging_steps: int = 5
-    save_steps: int = 0  # write a resumable checkpoint every N steps (0: none); `clone train --resume`
-    save_total_limit: int = 2  # checkpoints kept on disk
-    eval_steps: int = 0  # held-out loss every N steps during training (0: only before and after)
-    early_stopping_patience: int = 0  # stop after N evaluations without improvement, keep the best (needs eval_steps)
-    activation_checkpointing: bool = False  # trade ~20% speed for memory: worth it on a GPU near its limit only
-    cpu_bf16: bool = True  # on a CPU with bf16 units (AMX, AVX512-BF16): bf16 base weights + autocast; false: fp32
+    epochs: float = setting(3.0, "Passes over the training samples.")
+    max_steps: int = setting(-1, "Optimizer steps; > 0 overrides epochs.")
+    batch_size: int = setting(4, "Samples per optimizer step (per process), before grad_accum.")
+    grad_accum: int = setting(1, "Batches accumulated into one optimizer step.")
+    learning_rate: float = setting(3e-4, "Peak learning rate of the LoRA weights.")
+    lr_scheduler: str = setting("cosine", f"Learning-rate schedule: {', '.join(SCHEDULERS)}.")
+    warmup: float = setting(0.05, "Warm-up: a fraction of the steps (< 1) or a step count.")
+    weight_decay: float = setting(0.0, "AdamW weight decay.")
+    seed: int = setting(42, "Seed of the data order and the LoRA initialisation.")
+    logging_steps: int = setting(5, "Print the training loss every N steps.")
+    save_steps: int = setting(0, "Write a resumable checkpoint every N steps (0: none); `clone train --resume`.")
+    save_total_limit: int = setting(2, "Checkpoints kept on disk.")
+    eval_steps: int = setting(0, "Held-out loss every N steps during training (0: only before and after).")
+    early_stopping_patience: int = setting(
+        0, "Stop after N evaluations without improvement and keep the best (needs eval_steps)."
+    )
+    activation_checkpointing: bool = setting(
+        False, "Trade ~20% speed for memory: worth it on a GPU near its memory limit only."
+    )
+    cpu_bf16: bool = setting(
+        True, "On a CPU with bf16 units (AMX, AVX512-BF16): bf16 base weights and autocast; false: fp32."
+    )
     # LoRA
-    lora_r: int = 16
-    lora_alpha: int = 32
-    lora_dropout: float = 0.05
-    lora_targets: str = "all-linear"  # or a comma-separated list of module names
-    qlora: bool = False  # 4-bit base weights through bitsandbytes; needs CUDA
+    lora_r: int = setting(16, "LoRA rank.")
+    lora_alpha: int = setting(32, "LoRA scale (alpha / r multiplies the update).")
+    lora_dropout: float = setting(0.05, "Dropout on the LoRA input.")
+    lora_targets: str = setting("all-linear", "Modules that get LoRA: all-linear, or comma-separated module names.")
+    qlora: bool = setting(False, "4-bit base weights through bitsandbytes (QLoRA); needs a CUDA GPU.")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -65,6 +75,7 @@ class Recipe:
             (self.warmup >= 0, "warmup must not be negative"),
             (self.lora_r >= 1 and self.lora_alpha > 0, "lora_r and lora_alpha must be positive"),
             (0 <= self.lora_dropout < 1, "lora_dropout must be in [0, 1)"),
+            (self.heldout_samples >= 0, "heldout_samples must be 0 (all) or more"),
             (self.lr_scheduler in SCHEDULERS, f"lr_scheduler must be one of {', '.join(SCHEDULERS)}"),
             (not (self.qlora and self.model.startswith("bundled:")), "qlora needs a full-precision base model"),
             (not self.early_stopping_patience or self.eval_steps > 0, "early_stopping_patience needs eval_steps"),
@@ -124,15 +135,16 @@ def from_dict(values: dict[str, Any], origin: str = "recipe") -> Recipe:
     return Recipe(**typed(Recipe, values))
 
 
-def load_recipe(name_or_path: str = DEFAULT_RECIPE, overrides: list[str] | None = None) -> Recipe:
-    """A recipe from pipelines/NAME.yaml or a YAML path, with `key=value` overrides applied."""
+def load_recipe(name_or_path: str = DEFAULT_RECIPE, overrides: list[str] | None = None, **values: Any) -> Recipe:
+    """A recipe from pipelines/NAME.yaml or a YAML path, with overrides applied: `key=value` strings as `--set`
+    takes them, or keywords (``load_recipe("smollm2-135m-cpu", epochs=1, learning_rate=2e-4)``)."""
     path = Path(name_or_path)
     if not path.exists():
         path = available().get(name_or_path, path)
     if not path.exists():
         raise CloneError(f"no recipe {name_or_path!r}; available: {', '.join(available()) or 'none'}")
     try:
-        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        recipe = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise CloneError(f"{path}: not valid YAML ({error})") from None
-    return from_dict(values | parse_overrides(overrides), str(path))
+    return from_dict(recipe | parse_overrides(overrides) | values, str(path))

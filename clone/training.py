@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def load_base_model(path: str, recipe: Recipe):
         kwargs["dtype"] = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     if recipe.qlora:
         if not torch.cuda.is_available():
-            raise CloneError("--qlora needs a CUDA GPU (bitsandbytes 4-bit); train without it on this machine")
+            raise CloneError("qlora=true needs a CUDA GPU (bitsandbytes 4-bit); train without it on this machine")
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True,
             bnb_4bit_quant_type="nf4",
@@ -105,21 +106,33 @@ def sft_config(recipe: Recipe, output_dir: Path):
     )
 
 
+@dataclass
+class TrainResult:
+    """A finished training run: the clone saved in ``folder``; ``run`` is its record (run.json)."""
+
+    me: str
+    base_model: str
+    heldout_loss_before: float | None  # loss on the person's held-out replies (up to recipe.heldout_samples)
+    heldout_loss_after: float | None
+    seconds: float
+    folder: Path
+    run: dict[str, Any]
+
+
 def train(
-    workspace: Workspace = Workspace(),
+    workspace: Workspace | None = None,
     recipe: Recipe | str | None = None,
     *,
     resume: bool = False,
     show_progress: bool = True,
-) -> dict[str, Any]:
+) -> TrainResult:
     """Fine-tune the recipe's base model on the workspace dataset; saves the clone in the workspace.
 
-    With ``resume``, training continues from the newest checkpoint in the workspace (written every
-    ``recipe.save_steps`` steps) with the same data order, as if it had never stopped."""
-    quiet_libraries()
-    from transformers import AutoTokenizer, PrinterCallback
-    from trl import SFTTrainer
-
+    ``recipe``: a Recipe, a recipe name or YAML path (default: the CPU recipe). With ``resume``, training continues
+    from the newest checkpoint in the workspace (written every ``recipe.save_steps`` steps) with the same data order,
+    as if it had never stopped."""
+    workspace = workspace or Workspace()
+    manifest = workspace.read_manifest()  # before any model loads: a clear error when nothing was imported
     checkpoint = latest_checkpoint(workspace) if resume else None
     if resume:
         if checkpoint is None:
@@ -131,13 +144,16 @@ def train(
             shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # never pick up another run's checkpoints
         if recipe.save_steps > 0 and is_main_process():
             write_json_atomic(workspace.checkpoints / "recipe.json", recipe.to_dict())
+    quiet_libraries()
+    from transformers import AutoTokenizer, PrinterCallback
+    from trl import SFTTrainer
+
     data = load_dataset_dict(workspace)
-    manifest = workspace.read_manifest()
     model_path = models.resolve(recipe.model)
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     tokenizer.chat_template = templates.training_template(tokenizer.chat_template)
     train_set = data["train"].select_columns(["messages"])
-    eval_set = data["test"].select_columns(["messages"]) if "test" in data else None
+    eval_set = heldout(data, recipe)
 
     trainer = SFTTrainer(
         model=load_base_model(model_path, recipe),
@@ -164,18 +180,31 @@ def train(
         "dataset": manifest,
         "heldout_loss_before": loss_before,
         "heldout_loss_after": loss_after,
+        "heldout_conversations": len(eval_set) if eval_set else 0,
         "seconds": round(time.time() - started, 1),
         "world_size": trainer.args.world_size,  # processes that trained together (DDP through torchrun)
         "log_history": trainer.state.log_history,
     }
+    result = TrainResult(manifest["me"], recipe.model, loss_before, loss_after, run["seconds"], workspace.model, run)
     if not trainer.is_world_process_zero():
-        return run  # one process writes the clone; the others only helped train it
+        return result  # one process writes the clone; the others only helped train it
     with atomic_dir(workspace.model) as tmp:
         trainer.model.save_pretrained(tmp / "adapter")
         tokenizer.save_pretrained(tmp / "tokenizer")
         write_json_atomic(tmp / "run.json", run)
         plot_losses(trainer.state.log_history, tmp / "loss.png")
-    return run
+    return result
+
+
+def heldout(data, recipe: Recipe):
+    """The held-out conversations whose loss is measured: all of them, or ``recipe.heldout_samples`` drawn with the
+    recipe's seed (a real history holds hundreds: the full pass took longer than training)."""
+    if "test" not in data:
+        return None
+    rows = data["test"].select_columns(["messages"])
+    if 0 < recipe.heldout_samples < len(rows):
+        rows = rows.shuffle(seed=recipe.seed).select(range(recipe.heldout_samples))
+    return rows
 
 
 def callbacks(recipe: Recipe, show_progress: bool) -> list:
@@ -228,5 +257,7 @@ def latest_checkpoint(workspace: Workspace) -> Path | None:
     return max(complete, key=lambda p: int(p.name.split("-")[-1]), default=None)
 
 
-def read_run(workspace: Workspace = Workspace()) -> dict[str, Any]:
+def read_run(workspace: Workspace | None = None) -> dict[str, Any]:
+    """The record of the workspace's trained clone (run.json), or a clear error when there is none."""
+    workspace = workspace or Workspace()
     return json.loads((workspace.require_model() / "run.json").read_text(encoding="utf-8"))

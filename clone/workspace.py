@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -19,7 +20,12 @@ DEFAULT_WORKSPACE = Path("clone-workspace")
 
 @dataclass(frozen=True)
 class Workspace:
+    """A workspace folder; every file a stage reads or writes is named here. Its files are private (0600/0700)."""
+
     root: Path = DEFAULT_WORKSPACE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))  # Workspace("my-clone") works too
 
     @property
     def dataset(self) -> Path:
@@ -53,14 +59,30 @@ class Workspace:
     def checkpoints(self) -> Path:
         return self.root / "checkpoints"
 
+    def create(self) -> Workspace:
+        """Make the folder, private to its owner (it will hold other people's messages)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.chmod(0o700)
+        return self
+
+    def command(self, verb: str) -> str:
+        """The `clone` command that runs ``verb`` on this workspace, for hints: ``clone train --workspace W``."""
+        flag = "" if self.root == DEFAULT_WORKSPACE else f" --workspace {shlex.quote(str(self.root))}"
+        return f"`clone {verb}{flag}`"
+
     def read_manifest(self) -> dict[str, Any]:
         if not self.manifest.exists():
-            raise CloneError(f"{self.root}: no dataset here yet; run `clone import EXPORT --me NAME` first")
+            raise CloneError(
+                f"{self.root}: no dataset here yet; import exports first: {self.command('import EXPORT --me NAME')}"
+                " or clone.import_(paths, me=NAME, workspace=...)"
+            )
         return json.loads(self.manifest.read_text(encoding="utf-8"))
 
     def require_model(self) -> Path:
         if not (self.model / "run.json").exists():
-            raise CloneError(f"{self.root}: no trained clone here yet; run `clone train` first")
+            raise CloneError(
+                f"{self.root}: no trained clone here yet; train one first: {self.command('train')} or clone.train()"
+            )
         return self.model
 
 

@@ -29,11 +29,11 @@ def test_bundled_smollm2_trains_and_talks(tmp_path):
     clone.build_dataset(exports.messages, ["Maya Chen"], workspace)
     recipe = clone.load_recipe(overrides=["max_steps=2", "batch_size=1", "max_length=128", "logging_steps=1"])
     run = clone.train(workspace, recipe, show_progress=False)
-    assert run["base_model"] == models.DEFAULT_MODEL
-    assert run["heldout_loss_before"] > 0 and run["heldout_loss_after"] > 0
-    assert [row["step"] for row in run["log_history"] if "loss" in row] == [1, 2]
+    assert run.base_model == models.DEFAULT_MODEL
+    assert run.heldout_loss_before > 0 and run.heldout_loss_after > 0
+    assert [row["step"] for row in run.run["log_history"] if "loss" in row] == [1, 2]
 
-    maya = clone.Clone(workspace, partner="Sam Okafor", settings=clone.GenerationSettings(max_new_tokens=6, seed=0))
+    maya = clone.Clone.load(workspace, clone.GenerationSettings(max_new_tokens=6, seed=0)).conversation("Sam Okafor")
     reply = maya.reply("how was climbing?")
     assert isinstance(reply, str) and maya.history[-2:] == [
         {"role": "user", "content": "how was climbing?"},

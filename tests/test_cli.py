@@ -52,8 +52,14 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_missing_me_lists_senders_with_counts(tmp_path):
     result = clone("import", str(SAM), "--workspace", str(tmp_path / "ws"))
     assert result.returncode == 2
-    assert "--me NAME" in result.stderr
+    assert "me=NAME" in result.stderr
     assert "Maya Chen" in result.stderr and "Sam Okafor" in result.stderr
+    assert not (tmp_path / "ws").exists()  # a failed import leaves no half-made workspace
+
+
+def test_a_first_name_is_suggested(tmp_path):
+    result = clone("import", str(SAM), "--me", "maya", "--workspace", str(tmp_path / "ws"))
+    assert result.returncode == 2 and "Did you mean 'Maya Chen'?" in result.stderr
 
 
 def test_list_senders(tmp_path):
@@ -71,8 +77,10 @@ def test_import_builds_the_workspace(tmp_path):
     result = clone("import", str(EXAMPLES), "--me", "maya chen", "--workspace", str(workspace))
     assert result.returncode == 0, result.stderr
     assert "training samples" in result.stdout
+    assert f"next: train the clone: `clone train --workspace {workspace}`" in result.stdout
     assert (workspace / "dataset" / "dataset_dict.json").exists()
     assert (workspace / "import-report.json").exists()
+    assert workspace.stat().st_mode & 0o777 == 0o700  # other people's messages: private to the owner
 
 
 def test_me_is_remembered_in_the_workspace(tmp_path):
@@ -86,7 +94,32 @@ def test_me_is_remembered_in_the_workspace(tmp_path):
 
 def test_talk_without_a_trained_clone_says_what_to_do(tmp_path):
     result = clone("talk", "--prompt", "hi", "--workspace", str(tmp_path))
-    assert result.returncode == 2 and "clone train" in result.stderr
+    assert result.returncode == 2 and f"`clone train --workspace {tmp_path}`" in result.stderr
+
+
+def test_train_before_import_fails_at_once_naming_the_workspace(tmp_path):
+    result = clone("train", "--workspace", str(tmp_path / "empty"))
+    assert result.returncode == 2 and "no dataset here yet" in result.stderr
+    assert f"--workspace {tmp_path / 'empty'}" in result.stderr and "training" not in result.stdout
+
+
+def test_version_and_recipe_keys():
+    from importlib.metadata import version
+
+    assert clone("--version").stdout.strip() == f"clone {version('clone')}"
+    keys = clone("recipes", "--keys")
+    assert keys.returncode == 0 and "learning_rate" in keys.stdout and "heldout_samples" in keys.stdout
+    grpo = clone("improve", "--keys")
+    assert grpo.returncode == 0 and "num_generations" in grpo.stdout
+
+
+def test_help_shows_no_type_placeholders():
+    for command in ("import", "train", "talk", "eval", "improve", "export", "recipes", "inspect"):
+        # typer's own --help line keeps its placeholder; every flag of ours shows none
+        text = "\n".join(
+            line for line in clone(command, "--help").stdout.splitlines() if "Show this message" not in line
+        )
+        assert "<bool>" not in text and "<list[str]>" not in text and "{paths}" not in text, command
 
 
 def test_unknown_recipe_key_is_a_clear_error(tmp_path):

@@ -10,7 +10,7 @@ from clone.dataset.build import DatasetOptions, build_dataset, load_dataset_dict
 from clone.dataset.conversations import build_conversations, merge_turns, split_sessions
 from clone.dataset.samples import to_messages
 from clone.errors import CloneError
-from clone.identity import resolve_me
+from clone.identity import close_matches, names, resolve_me
 from clone.messages import Kind, Message
 from clone.workspace import Workspace
 
@@ -85,11 +85,26 @@ def test_time_split_holds_out_newest_conversations_whole():
 
 def test_resolve_me_lists_senders_when_missing():
     history = [msg(0, "Sam", "a"), msg(1, "Sam", "b"), msg(2, "Maya Chen", "c")]
-    with pytest.raises(CloneError, match=r"(?s)--me NAME.*2  Sam.*1  Maya Chen"):
+    with pytest.raises(CloneError, match=r"(?s)me=NAME.*2  Sam.*1  Maya Chen"):
         resolve_me(history, [])
     assert resolve_me(history, ["maya  chen"]) == {"Maya Chen"}
-    with pytest.raises(CloneError, match="None of --me Bob"):
+    with pytest.raises(CloneError, match=r"me='Bob' matches no sender\. Senders found"):
         resolve_me(history, ["Bob"])
+
+
+def test_resolve_me_suggests_close_matches():
+    history = [msg(0, "Emily Wade", "a"), msg(1, "Sam", "b"), msg(2, "Emilie Ward", "c")]
+    with pytest.raises(CloneError, match="Did you mean 'Emily Wade'\\?"):
+        resolve_me(history, ["emily"])  # a first name, any case
+    with pytest.raises(CloneError, match="Did you mean 'Emily Wade'\\?"):
+        resolve_me(history, ["Emily Wadee"])  # a near spelling
+    assert close_matches(["nobody"], ["Emily Wade", "Sam"]) == []
+
+
+def test_names_takes_one_string_or_several():
+    assert names("Maya Chen") == ["Maya Chen"]
+    assert names(["Maya Chen", "Maya"]) == ["Maya Chen", "Maya"]
+    assert names(None) == []
 
 
 def test_build_dataset_saves_splits_and_keeps_text_exact(tmp_path):
@@ -101,7 +116,7 @@ def test_build_dataset_saves_splits_and_keeps_text_exact(tmp_path):
     ]
     workspace = Workspace(tmp_path / "ws")
     summary = build_dataset(history, ["Me"], workspace, DatasetOptions(test_fraction=0.2))
-    assert summary["samples"] == {"train": 8, "test": 2}
+    assert summary.samples == {"train": 8, "test": 2}
     data = load_dataset_dict(workspace)
     replies = [
         r["content"]
@@ -131,7 +146,7 @@ def test_quality_filters_drop_copies_and_walls_of_text_with_reasons(tmp_path):
     history.append(msg(9001, "Me", "x" * 3000))
     history.append(msg(9002, "Me", "ok that was a paste"))
     summary = build_dataset(history, ["Me"], Workspace(tmp_path), DatasetOptions(test_fraction=0))
-    assert summary["dropped"] == {"forwarded or copy-pasted text seen before": 2, "longer than max_turn_chars": 1}
+    assert summary.dropped == {"forwarded or copy-pasted text seen before": 2, "longer than max_turn_chars": 1}
     user_turns = [
         r["content"]
         for s in load_dataset_dict(Workspace(tmp_path))["train"]
@@ -155,7 +170,7 @@ def test_redaction_replaces_private_data_and_keeps_everything_else(tmp_path):
     assert rows[1]["content"] == "my new number is <PHONE_1>, mail <EMAIL_1>"
     assert rows[2]["content"] == "saved!! 🙃 my iban is <IBAN_1> ok"
     assert rows[3]["content"] == "call <PHONE_1> tmrw"  # the same number keeps the same placeholder
-    assert summary["redacted"]["PHONE"] == 2 and summary["redacted"]["EMAIL"] == 1
+    assert summary.redacted["PHONE"] == 2 and summary.redacted["EMAIL"] == 1
 
 
 def test_redact_names_and_exclude(tmp_path):
@@ -170,7 +185,7 @@ def test_redact_names_and_exclude(tmp_path):
     rows = load_dataset_dict(Workspace(tmp_path))["train"][0]["messages"]
     assert [r["content"] for r in rows[1:]] == ["<NAME_1> said hi", "tell <NAME_1> hi back"]
     assert "Sam" not in rows[0]["content"] and "<NAME_" in rows[0]["content"]
-    assert summary["dropped"] == {"chat with an excluded person": 2}
+    assert summary.dropped == {"chat with an excluded person": 2}
 
 
 def test_language_filter_keeps_only_chosen_languages(tmp_path):
@@ -181,7 +196,7 @@ def test_language_filter_keeps_only_chosen_languages(tmp_path):
         msg(501, "Me", "mir geht es gut, ich bin nur müde von der Arbeit"),
     ]
     summary = build_dataset(history, ["Me"], Workspace(tmp_path), DatasetOptions(test_fraction=0, languages=["de"]))
-    assert summary["samples"]["train"] == 1 and summary["dropped"] == {"conversation not in the chosen languages": 1}
+    assert summary.samples["train"] == 1 and summary.dropped == {"conversation not in the chosen languages": 1}
 
 
 def test_person_text_is_byte_identical_to_the_demo_export_apart_from_redactions(tmp_path):

@@ -15,7 +15,7 @@ from clone.dataset import DatasetOptions, build_dataset
 from clone.errors import CloneError
 from clone.eval import evaluate
 from clone.eval.items import Item
-from clone.improvement import improve, improve_config
+from clone.improvement import METHODS, config_class, improve, improve_config
 from clone.improvement.feedback import add_feedback, feedback_file, preference, rating, read_feedback
 from clone.improvement.pairs import feedback_pairs, self_play_pairs
 from clone.improvement.rewards import Voice, reward_functions
@@ -128,12 +128,18 @@ def test_config_keys_are_checked():
     assert improve_config().method == "grpo" and improve_config().learning_rate == 1e-4  # GRPO's own defaults
     assert improve_config("grpo", ["learning_rate=3e-5"]).learning_rate == 3e-5  # what the user sets wins
     assert improve_config("spin").learning_rate == 5e-5
-    with pytest.raises(CloneError, match="unknown improve key"):
+    with pytest.raises(CloneError, match="unknown spin key"):
         improve_config("spin", ["epoch=1"])
     with pytest.raises(CloneError, match="method must be one of"):
         improve_config("magic")
     with pytest.raises(CloneError, match="one weight per reward"):
         improve_config("grpo", ["rewards=authorship,style", "reward_weights=1"])
+
+
+def test_each_methods_dataclass_defaults_are_its_real_defaults():
+    for method in METHODS:
+        assert improve_config(method, gpu=False) == config_class(method)()
+    assert improve_config("grpo", steps=5).steps == 5  # keyword overrides, as from a notebook
 
 
 def test_a_gpu_gets_larger_defaults_and_the_users_settings_still_win():
@@ -181,7 +187,7 @@ TINY = ["contexts=4", "eval_samples=2", "max_new_tokens=6", "batch_size=2", "lea
 def test_one_tiny_run_of_each_method_improves_the_adapter_and_records_rounds(trained, tmp_path, method, extra):
     workspace = _copy(trained, tmp_path)
     record = improve(workspace, improve_config(method, TINY + extra), show_progress=False)
-    rounds = record["rounds"]
+    rounds = record.rounds
     assert [r["round"] for r in rounds] == list(range(len(rounds)))
     assert len(rounds) == (3 if method == "spin" else 2)  # the SFT clone's scores, then each round's
     assert all(0 <= r["authorship_pass_rate"] <= 1 and r["style_distance"] >= 0 for r in rounds)
@@ -239,7 +245,7 @@ def test_feedback_method_trains_on_the_persons_own_pairs(trained, tmp_path):
         improve(workspace, improve_config("feedback", TINY), show_progress=False)
     _two_feedback_pairs(workspace)
     record = improve(workspace, improve_config("feedback", TINY), show_progress=False)
-    assert record["rounds"][-1]["pairs"] == 2
+    assert record.rounds[-1]["pairs"] == 2
     assert _changed(workspace)
     assert json.loads((workspace.model / "run.json").read_text())["improvements"][0]["config"]["method"] == "feedback"
 

@@ -101,14 +101,24 @@ def test_train_and_talk_end_to_end_on_a_tiny_model(tiny_model, tmp_path):
         model=str(tiny_model), max_steps=8, batch_size=2, learning_rate=5e-3, max_length=128, logging_steps=2
     )
     run = train(workspace, recipe, show_progress=False)
-    assert run["heldout_loss_after"] < run["heldout_loss_before"]
+    assert run.heldout_loss_after < run.heldout_loss_before
     assert (workspace.model / "adapter" / "adapter_config.json").exists()
     assert (workspace.model / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "{% generation %}" in (workspace.model / "tokenizer" / "chat_template.jinja").read_text()
 
-    maya = Clone(workspace, partner="Sam", settings=GenerationSettings(max_new_tokens=8, seed=0))
-    pieces = list(maya.stream("How was the climbing gym?"))
-    assert maya.history[-1] == {"role": "assistant", "content": "".join(pieces).strip()}
+    maya = Clone.load(workspace, GenerationSettings(max_new_tokens=8, seed=0))
+    with_sam, with_lea = maya.conversation("Sam"), maya.conversation("Lea", platform="telegram")
+    pieces = list(with_sam.stream("How was the climbing gym?"))
+    assert with_sam.history[-1] == {"role": "assistant", "content": "".join(pieces).strip()}
+    assert with_lea.history == []  # one loaded clone, conversations apart
+    with_lea.reply("hi")
+    assert [m["role"] for m in with_lea.history] == ["user", "assistant"] and len(with_sam.history) == 2
+    assert "Lea" in with_lea.prompt()[0]["content"] and "Telegram" in with_lea.prompt()[0]["content"]
+
+    stream = with_sam.stream("and tomorrow?")
+    next(stream, None)
+    stream.close()  # what Ctrl-C does in `clone talk`: the generation stops, the reply is kept as far as it got
+    assert with_sam.history[-2]["content"] == "and tomorrow?" and with_sam.history[-1]["role"] == "assistant"
 
 
 def test_talk_builds_the_same_system_prompt_as_training(tmp_path):
@@ -127,10 +137,9 @@ def test_talk_builds_the_same_system_prompt_as_training(tmp_path):
         " Reply as Maya would."
     )
 
-    talk = Clone.__new__(Clone)  # the prompt logic only; loading a model is covered above
-    talk.workspace, talk.me, talk.partner, talk.platform = workspace, "Maya", "Sam", "whatsapp"
-    talk.relationship, talk.when = None, datetime.fromisoformat(sample["start"])
-    assert talk.prompt([])[0]["content"] == trained
+    unloaded = Clone(workspace, {"me": "Maya"}, tokenizer=None, model=None)  # the prompt logic only
+    talk = unloaded.conversation("Sam", when=datetime.fromisoformat(sample["start"]))  # "friend" from contacts
+    assert talk.prompt()[0]["content"] == trained
     assert system_prompt(Context("Maya", "Sam", "friend", when=talk.when)) == trained
 
 
@@ -151,11 +160,11 @@ def test_evaluation_during_training_and_early_stopping(tiny_model, tmp_path):
         cpu_bf16=False,  # in bf16 this tiny model's held-out loss keeps creeping down by 0.001: no stall to stop on
     )
     run = train(workspace, recipe, show_progress=False)
-    evals = [row for row in run["log_history"] if "eval_loss" in row and "step" in row]
+    evals = [row for row in run.run["log_history"] if "eval_loss" in row and "step" in row]
     assert len(evals) >= 3 and evals[0]["step"] == 2 and evals[1]["step"] == 4
     assert evals[-1]["step"] < 40  # stopped early
     best = min(row["eval_loss"] for row in evals)
-    assert run["heldout_loss_after"] == pytest.approx(best, abs=1e-4)  # the best weights are the ones kept
+    assert run.heldout_loss_after == pytest.approx(best, abs=1e-4)  # the best weights are the ones kept
 
 
 def test_qlora_without_cuda_is_a_clear_error(tiny_model):

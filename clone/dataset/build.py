@@ -14,25 +14,60 @@ from clone.dataset.quality import drop_copies, drop_long, keep_languages
 from clone.dataset.redact import KINDS, Redactor
 from clone.dataset.samples import to_sample
 from clone.errors import CloneError
-from clone.identity import load_contacts, resolve_me, save_aliases, saved_aliases, sender_counts
+from clone.identity import load_contacts, names, resolve_me, save_aliases, saved_aliases, sender_counts
 from clone.messages import Message
 from clone.models import DEFAULT_MODEL
+from clone.settings import setting
 from clone.workspace import Workspace, atomic_dir, write_json_atomic, write_text_atomic
 
 
 @dataclass
 class DatasetOptions:
-    gap_minutes: float = 60.0  # silence that ends a conversation
-    max_turns: int = 24  # longest sample, in turns; longer conversations become several samples
-    max_tokens: int = 0  # longest sample in tokens of ``tokenizer`` (0: turns only); match the recipe's max_length
-    tokenizer: str = DEFAULT_MODEL  # whose tokens max_tokens counts
-    test_fraction: float = 0.1  # the newest conversations, held out for evaluation
-    max_turn_chars: int = 2000  # longer messages are dropped, not cut: the person's text stays whole
-    min_copy_chars: int = 40  # a text this long seen again is a forward or a paste: kept once
-    languages: list[str] = field(default_factory=list)  # e.g. ["en", "de"]; empty keeps every language
-    redact: bool = True  # replace emails, phones, URLs, card/IBAN numbers, addresses with placeholders
-    redact_names: bool = False  # also replace other people's names
-    exclude: list[str] = field(default_factory=list)  # people whose chats are left out entirely
+    """How messages become training samples. Every field is a `clone import` flag (``gap_minutes`` is
+    ``--gap-minutes``); the defaults here are the only ones."""
+
+    gap_minutes: float = setting(60.0, "Silence (minutes) that ends a conversation.")
+    max_turns: int = setting(24, "Longest training sample, in turns; longer conversations become several samples.")
+    max_tokens: int = setting(
+        0,
+        "Longest training sample in tokens of the tokenizer (0: no limit but max_turns); match the recipe's "
+        "max_length.",
+    )
+    tokenizer: str = setting(DEFAULT_MODEL, "Model whose tokenizer max_tokens counts with.")
+    test_fraction: float = setting(0.1, "Share of the newest conversations held out for evaluation.")
+    max_turn_chars: int = setting(2000, "Drop longer messages (pasted articles, logs): dropped, never cut.")
+    min_copy_chars: int = setting(40, "A text this long seen again is a forward or a paste: kept once.")
+    languages: list[str] = field(
+        default_factory=list, metadata={"help": "Keep only conversations in this language (ISO code; repeat)."}
+    )
+    redact: bool = setting(True, "Replace emails, phones, URLs, card/IBAN numbers and addresses with placeholders.")
+    redact_names: bool = setting(False, "Also replace other people's names.")
+    exclude: list[str] = field(
+        default_factory=list, metadata={"help": "Leave out every chat with this person (repeat)."}
+    )
+
+    def __post_init__(self) -> None:
+        self.languages, self.exclude = names(self.languages), names(self.exclude)  # "en" is one language
+
+
+@dataclass
+class DatasetSummary:
+    """What `build_dataset` made: who "me" is, the counts per split, what was dropped or redacted, and the options.
+    Saved as the workspace's workspace.json."""
+
+    me: str
+    aliases: list[str]
+    messages: int
+    my_messages: int
+    conversations: int
+    samples: dict[str, int]
+    my_turns: dict[str, int]
+    dropped: dict[str, int]
+    redacted: dict[str, int]
+    options: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 TURN_OVERHEAD = 6  # tokens a chat template adds around each turn (role markers, newlines)
@@ -77,14 +112,16 @@ def split_by_time(conversations: Sequence[Conversation], test_fraction: float) -
 
 def build_dataset(
     messages: Sequence[Message],
-    me: Sequence[str],
-    workspace: Workspace = Workspace(),
-    options: DatasetOptions = DatasetOptions(),
-) -> dict[str, Any]:
-    """Turn imported messages into train/test chat samples in ``workspace``; returns a summary.
+    me: str | Sequence[str] = (),
+    workspace: Workspace | None = None,
+    options: DatasetOptions | None = None,
+) -> DatasetSummary:
+    """Turn imported messages into train/test chat samples in ``workspace``; returns a summary. ``me``: the
+    person's name as the exports show it, or a list of their aliases (none: the aliases saved by an earlier import).
 
     The steps, in order: who is "me", excluded people, copies and walls of text, conversations,
     languages, redaction, windows, the time split. Everything dropped is counted with its reason."""
+    workspace, options, me = workspace or Workspace(), options or DatasetOptions(), names(me)
     aliases = [*me, *saved_aliases(workspace)]
     me_names = resolve_me(messages, aliases)
     save_aliases(workspace, me or me_names)
@@ -107,18 +144,18 @@ def build_dataset(
         raise CloneError(f"no conversation in which {me_name} replies to someone: nothing to train on")
 
     splits = {"train": train, "test": test}
-    summary = {
-        "me": me_name,
-        "aliases": sorted(me_names),
-        "messages": len(messages),
-        "my_messages": sum(1 for m in messages if m.sender in me_names),
-        "conversations": len(conversations),
-        "samples": {name: len(convs) for name, convs in splits.items()},
-        "my_turns": {name: sum(t.is_me for c in convs for t in c.turns) for name, convs in splits.items()},
-        "dropped": dict(dropped),
-        "redacted": redactor.counts() if redactor else {},
-        "options": asdict(options),
-    }
+    summary = DatasetSummary(
+        me=me_name,
+        aliases=sorted(me_names),
+        messages=len(messages),
+        my_messages=sum(1 for m in messages if m.sender in me_names),
+        conversations=len(conversations),
+        samples={name: len(convs) for name, convs in splits.items()},
+        my_turns={name: sum(t.is_me for c in convs for t in c.turns) for name, convs in splits.items()},
+        dropped=dict(dropped),
+        redacted=redactor.counts() if redactor else {},
+        options=asdict(options),
+    )
     _save(workspace, splits, messages, me_names, me_name, summary)
     return summary
 
@@ -154,7 +191,7 @@ def redact_conversations(conversations: Sequence[Conversation], redactor: Redact
                 turn.speaker = redactor.redact(turn.speaker)
 
 
-def _save(workspace, splits, messages, me_names, me_name, summary) -> None:
+def _save(workspace, splits, messages, me_names, me_name, summary: DatasetSummary) -> None:
     import datasets
     from datasets import Dataset, DatasetDict  # heavy import, only needed here
 
@@ -169,10 +206,10 @@ def _save(workspace, splits, messages, me_names, me_name, summary) -> None:
     )
     with atomic_dir(workspace.dataset) as tmp:
         data.save_to_disk(str(tmp))
-        write_text_atomic(tmp / "README.md", dataset_card(summary))
+        write_text_atomic(tmp / "README.md", dataset_card(summary.to_dict()))
     with atomic_dir(workspace.messages) as tmp:
         Dataset.from_generator(_message_rows, gen_kwargs={"messages": messages, "me": me_names}).save_to_disk(str(tmp))
-    write_json_atomic(workspace.manifest, summary)
+    write_json_atomic(workspace.manifest, summary.to_dict())
 
 
 def _message_rows(messages: Sequence[Message], me: set[str]):
@@ -190,9 +227,9 @@ def _message_rows(messages: Sequence[Message], me: set[str]):
         }
 
 
-def load_dataset_dict(workspace: Workspace = Workspace()):
+def load_dataset_dict(workspace: Workspace | None = None):
     from datasets import load_from_disk
 
-    if not workspace.dataset.exists():
-        raise CloneError(f"{workspace.root}: no dataset yet; run `clone import EXPORT --me NAME` first")
+    workspace = workspace or Workspace()
+    workspace.read_manifest()  # a clear error when nothing was imported
     return load_from_disk(str(workspace.dataset))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from clone.eval.generate import Sampling
+from clone.generation import GenerationSettings
 from clone.workspace import Workspace
 
 CONTENDERS = ("clone", "base", "retrieval")
@@ -58,7 +58,9 @@ def evaluate(
     results = run(
         workspace,
         samples=samples,
-        sampling=Sampling(max_new_tokens, temperature, batch_size=batch_size, seed=seed),
+        settings=GenerationSettings(max_new_tokens, temperature, seed=seed),
+        seed=seed,
+        batch_size=batch_size,
         resamples=resamples,
         semantic=semantic,
         show_progress=show_progress,
@@ -82,4 +84,4 @@ def eval_json(workspace: Workspace) -> Path:
     return workspace.root / "eval.json"
 
 
-__all__ = ["CONTENDERS", "DEFAULT_SAMPLES", "HEADLINE", "METRICS", "Sampling", "evaluate", "write_results"]
+__all__ = ["CONTENDERS", "DEFAULT_SAMPLES", "HEADLINE", "METRICS", "evaluate", "write_results"]

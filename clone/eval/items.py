@@ -78,7 +78,8 @@ def load_splits(workspace: Workspace) -> tuple[list[dict[str, Any]], list[dict[s
     data = load_dataset_dict(workspace)
     if "test" not in data or len(data["test"]) == 0:
         raise CloneError(
-            f"{workspace.root}: the dataset has no held-out conversations; import again with --test-fraction above 0"
+            f"{workspace.root}: the dataset has no held-out conversations; import again with test_fraction above 0 "
+            "(`clone import --test-fraction`)"
         )
     if "train" not in data:
         raise CloneError(f"{workspace.root}: the dataset has no training split")

@@ -11,12 +11,13 @@ from typing import Any
 import numpy as np
 
 from clone.eval import authorship, style
-from clone.eval.generate import Sampling, generate
+from clone.eval.generate import generate
 from clone.eval.items import choose, items_of, load_splits, other_texts
 from clone.eval.perplexity import perplexity, reply_losses
 from clone.eval.retrieval import Retrieval
 from clone.eval.stats import Estimate, bootstrap, difference
 from clone.eval.stats import resamples as draw
+from clone.generation import GenerationSettings
 from clone.workspace import Workspace
 
 GENERATED = ("clone", "base")
@@ -50,7 +51,9 @@ def run(
     workspace: Workspace,
     *,
     samples: int | None,
-    sampling: Sampling,
+    settings: GenerationSettings,
+    seed: int,
+    batch_size: int,
     resamples: int,
     semantic: bool,
     show_progress: bool,
@@ -66,13 +69,13 @@ def run(
     train_rows, test_rows = load_splits(workspace)
     workspace.require_model()
     every = items_of(test_rows)
-    items = choose(every, samples, sampling.seed)
+    items = choose(every, samples, seed)
     memory = items_of(train_rows)
     if semantic:
         from clone.eval.semantic import embedder
 
         embedder()  # fail on a missing embedding model now, not after minutes of generating
-    clone = Clone(workspace)
+    clone = Clone.load(workspace)
     generated = contenders(workspace, clone.model)
     progress = bar() if show_progress else None
     timings: dict[str, float] = {}
@@ -86,7 +89,8 @@ def run(
                     clone.model,
                     clone.tokenizer,
                     items,
-                    sampling,
+                    settings,
+                    batch_size=batch_size,
                     on_batch=(lambda k, t=task: progress.advance(t, k)) if progress else None,
                 )
             timings[f"generate {name}"] = round(time.time() - begun, 1)
@@ -111,14 +115,14 @@ def run(
         person=[m.real for m in memory],
         others=other_texts(train_rows),
         others_heldout=other_texts(test_rows),
-        seed=sampling.seed,
+        seed=seed,
         semantic=semantic,
     )
-    draws = draw(len(items), resamples, sampling.seed)
+    draws = draw(len(items), resamples, seed)
     keys = [(item.sample, item.turn) for item in every]
     nll = {name: np.array([losses[name][k][0] for k in keys]) for name in generated}
     tokens = np.array([losses["clone"][k][1] for k in keys])
-    ppl_draws = draw(len(keys), resamples, sampling.seed + 1)
+    ppl_draws = draw(len(keys), resamples, seed + 1)
     ppl = {name: (lambda idx, n=name: perplexity(nll[n][idx], tokens[idx])) for name in generated}
 
     metrics: dict[str, dict[str, Any]] = {}
@@ -127,7 +131,7 @@ def run(
         row: dict[str, Any] = {}
         for metric, statistic in statistics.get(name, {}).items():
             n = len(scores["others_heldout"]) if name == "others" else len(items)
-            row[metric] = bootstrap(statistic, draw(n, resamples, sampling.seed) if name == "others" else draws, n)
+            row[metric] = bootstrap(statistic, draw(n, resamples, seed) if name == "others" else draws, n)
         if name in ppl:
             row["perplexity"] = bootstrap(ppl[name], ppl_draws, len(keys))
         metrics[name] = {k: v.to_dict() for k, v in row.items()}
@@ -153,12 +157,12 @@ def run(
         "base_model": run_record.get("base_model"),
         "settings": {
             "samples": samples,
-            "seed": sampling.seed,
-            "max_new_tokens": sampling.max_new_tokens,
-            "temperature": sampling.temperature,
-            "top_p": sampling.top_p,
-            "repetition_penalty": sampling.repetition_penalty,
-            "batch_size": sampling.batch_size,
+            "seed": seed,
+            "max_new_tokens": settings.max_new_tokens,
+            "temperature": settings.temperature,
+            "top_p": settings.top_p,
+            "repetition_penalty": settings.repetition_penalty,
+            "batch_size": batch_size,
             "resamples": resamples,
             "interval": "bootstrap 95% percentile interval over held-out replies",
             "semantic_model": "all-MiniLM-L6-v2" if semantic else None,

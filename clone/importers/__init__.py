@@ -117,8 +117,11 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def load(paths: Iterable[str | Path], *, on_file=None) -> ImportResult:
-    """Read every export under ``paths`` (files, folders, zips) into messages, with a report per file."""
+def load(paths: str | Path | Iterable[str | Path], *, on_file=None) -> ImportResult:
+    """Read every export under ``paths`` (one path or several: files, folders, zips) into messages, with a report
+    per file. ``on_file(file)`` is called as each file starts."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
     with _no_cycle_collection():
         return _load(paths, on_file)
 

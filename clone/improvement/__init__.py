@@ -16,24 +16,47 @@ from __future__ import annotations
 
 import shutil
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from clone.errors import CloneError
-from clone.improvement.config import METHODS, ImproveConfig, improve_config
+from clone.improvement.config import (
+    METHODS,
+    FeedbackConfig,
+    GRPOConfig,
+    ImproveConfig,
+    SpinConfig,
+    config_class,
+    improve_config,
+)
 from clone.improvement.pairs import feedback_pairs, self_play_pairs
 from clone.workspace import Workspace
 
 
+@dataclass
+class ImproveResult:
+    """A finished `clone improve`: the method's settings, every round's scores (round 0: the SFT clone), the time,
+    and where the improved clone is."""
+
+    config: ImproveConfig
+    rounds: list[dict[str, Any]]
+    seconds: float
+    folder: Path
+
+
 def improve(
-    workspace: Workspace = Workspace(),
+    workspace: Workspace | None = None,
     config: ImproveConfig | str | None = None,
     *,
     show_progress: bool = True,
-) -> dict[str, Any]:
-    """Improve the workspace's clone with ``config.method``; returns the record of every round."""
+) -> ImproveResult:
+    """Improve the workspace's clone with ``config`` (settings, or a method name for its defaults); the SFT clone
+    is kept in clone-sft/, the improved one replaces clone/."""
     from clone.eval.items import choose, items_of, load_splits, other_texts
     from clone.improvement import trainers
 
+    workspace = workspace or Workspace()
     config = improve_config(config) if isinstance(config, str) or config is None else config
     if problems := config.problems():
         raise CloneError("; ".join(problems))
@@ -47,7 +70,7 @@ def improve(
     for record in rounds:
         session.report(record)
     started = time.time()
-    for number in range(1, (config.rounds if config.method == "spin" else 1) + 1):
+    for number in range(1, getattr(config, "rounds", 1) + 1):
         items = choose(items_of(train_rows), config.contexts, config.seed + number)
         if config.method == "spin":
             pairs = self_play_pairs(items, session.replies(items, f"round {number}: sampling the clone's replies"))
@@ -64,7 +87,9 @@ def improve(
             record |= session.score(heldout, *voice_texts)
         rounds.append(record)
         session.report(record)
-    return session.save(rounds, seconds=round(time.time() - started, 1))
+    seconds = round(time.time() - started, 1)
+    session.save(rounds, seconds)
+    return ImproveResult(config, rounds, seconds, workspace.model)
 
 
 def keep_sft_copy(workspace: Workspace) -> None:
@@ -83,9 +108,20 @@ def _feedback(workspace: Workspace) -> list[dict[str, Any]]:
     records = read_feedback(workspace)
     if not records:
         raise CloneError(
-            f"{feedback_file(workspace)}: no feedback yet; run `clone talk --feedback` and rate or edit some replies"
+            f"{feedback_file(workspace)}: no feedback yet; rate or edit some replies in "
+            f"{workspace.command('talk --feedback')}"
         )
     return records
 
 
-__all__ = ["METHODS", "ImproveConfig", "improve", "improve_config"]
+__all__ = [
+    "METHODS",
+    "FeedbackConfig",
+    "GRPOConfig",
+    "ImproveConfig",
+    "ImproveResult",
+    "SpinConfig",
+    "config_class",
+    "improve",
+    "improve_config",
+]

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import Any
 
-from clone.chat import load_clone
-from clone.eval.generate import Sampling, generate
+from clone.chat import load_model
+from clone.eval.generate import generate
 from clone.eval.items import Item
+from clone.generation import GenerationSettings
 from clone.improvement.config import ImproveConfig
 from clone.improvement.pairs import Pair
 from clone.progress import bar, console
@@ -39,14 +40,14 @@ class Session:
     def __init__(self, workspace: Workspace, config: ImproveConfig, show_progress: bool) -> None:
         self.workspace, self.config, self.show_progress = workspace, config, show_progress
         self.run = read_run(workspace)
-        self.tokenizer, self.model = load_clone(workspace, self.run, trainable=True)
+        self.tokenizer, self.model = load_model(workspace, self.run, trainable=True)
         self.classifier = None
 
     # --- sampling and scoring ------------------------------------------------------------------------------
 
-    def sampling(self, seed_offset: int = 0) -> Sampling:
+    def sampling(self, seed_offset: int = 0) -> GenerationSettings:
         c = self.config
-        return Sampling(c.max_new_tokens, c.temperature, seed=c.seed + seed_offset)
+        return GenerationSettings(c.max_new_tokens, c.temperature, seed=c.seed + seed_offset)
 
     def replies(self, items: Sequence[Item], label: str) -> list[str]:
         """The clone's reply to each item's context."""
