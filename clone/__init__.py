@@ -28,9 +28,9 @@ from clone.generation import GenerationSettings
 from clone.importers import ImportResult, load
 from clone.importing import ImportSummary, import_
 from clone.improvement import ImproveConfig, ImproveResult, improve, improve_config
+from clone.inspection import inspect
 from clone.messages import Kind, Message, Skipped, Source
 from clone.recipes import Recipe, load_recipe
-from clone.report import inspect
 from clone.training import TrainResult, train
 from clone.workspace import Workspace
 

@@ -393,15 +393,14 @@ def inspect(
 
     Example: `clone inspect --html maya.html`
     """
-    from clone.report import collect, print_report, write_html
+    from clone.inspection import collect, inspect, print_report
 
     ws = Workspace(workspace)
     with err.status("reading the workspace..."):
-        report = collect(ws)
+        report = collect(ws) if no_html else inspect(ws, html)
     print_report(report, out)
     if not no_html:
-        path = write_html(report, html or ws.root / "report.html")
-        out.print(f"HTML report: {path}", highlight=False, soft_wrap=True)
+        out.print(f"HTML report: {html or ws.root / 'report.html'}", highlight=False, soft_wrap=True)
 
 
 @app.command()
