@@ -1,13 +1,12 @@
 """`clone inspect`: what the workspace holds, as terminal tables and one self-contained HTML file.
 
 Everything here reads the workspace only (workspace.json, import-report.json, the messages and the
-dataset); nothing is recomputed from the exports. The HTML file has no scripts and loads nothing: it is
-private chat data, so every user string goes through ``html.escape`` and a CSP forbids any fetch.
+dataset); nothing is recomputed from the exports. The HTML file (clone/pages/inspect.html.j2) has no scripts
+and loads nothing: it is private chat data, so the templates escape every value and a CSP forbids any fetch.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clone.errors import CloneError
+from clone.text import find_emoji
 from clone.workspace import Workspace, write_text_atomic
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ TOP = 15  # emoji and phrases listed
 SAMPLES = 3  # training conversations shown
 CHAR_EDGES = (10, 20, 40, 80, 160, 320, 640)  # chat messages are short: roughly doubling buckets
 WORD_EDGES = (1, 3, 6, 10, 20, 40)
+IMPORT_KINDS = ("text", "media", "system", "deleted")  # message kinds counted per imported file
 
 # Bar colours are used nowhere else on the page, so a screenshot can tell each chart was drawn.
 COLOURS = {"months": "#3b82f6", "lengths": "#10b981", "emoji": "#f59e0b"}
@@ -89,19 +90,6 @@ class Report:
 
 
 # --- collecting -----------------------------------------------------------------------------------------------
-
-_TONE = "\U0001f3fb-\U0001f3ff"
-_PICTO = (  # code points that are emoji by default
-    "\U0001f000-\U0001f1e5\U0001f200-\U0001faff\u2600-\u27bf\u2b1b\u2b1c\u2b50\u2b55"
-    "\u231a\u231b\u23e9-\u23fa\u2934\u2935\u3030\u303d\u3297\u3299"
-)
-_TEXT_DEFAULT = "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u24c2\u25aa-\u25fe"  # emoji only with VS16
-_ONE = f"(?:[{_PICTO}]\ufe0f?|[{_TEXT_DEFAULT}]\ufe0f)[{_TONE}]?"
-EMOJI_RE = re.compile(
-    "[\U0001f1e6-\U0001f1ff]{2}"  # flags: a pair of regional indicators
-    "|[#*0-9]\ufe0f?\u20e3"  # keycaps
-    f"|{_ONE}(?:\u200d{_ONE})*[\U000e0020-\U000e007f]*"  # ZWJ sequences (🧗‍♀️, 👨‍👩‍👧) and tag flags
-)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PRIVATE = re.compile(r"\d|@|://|www\.|\w\.\w{2,}")  # numbers, emails, URLs: never part of a phrase
@@ -224,7 +212,7 @@ def _bucket_label(lo: int, hi: int) -> str:
 
 def top_emoji(texts: Iterable[str], n: int = TOP) -> list[tuple[str, int]]:
     """The most used emoji; ❤ and ❤️ (with the variation selector) count as one."""
-    return _top(((m.replace("\ufe0f", ""), m) for t in texts for m in EMOJI_RE.findall(t)), n)
+    return _top(((m.replace("\ufe0f", ""), m) for t in texts for m in find_emoji(t)), n)
 
 
 def top_phrases(texts: Iterable[str], n: int = TOP) -> list[tuple[str, int]]:
@@ -367,7 +355,7 @@ def _counts_table(title: str, column: str, rows: Sequence[tuple[str, int]]) -> T
 def _imports_table(report: Report) -> Table:
     from rich.text import Text
 
-    kinds = ("text", "media", "system", "deleted")
+    kinds = IMPORT_KINDS
     table = _table("Imported files", "file", "format", *kinds, "skipped", right=kinds)
     for r in report.imports:
         table.add_row(Text(Path(r.file).name), r.format, *(str(r.kinds.get(k, 0)) for k in kinds), Text(_skipped(r)))
@@ -423,208 +411,41 @@ def write_html(report: Report, path: Path) -> Path:
 
 
 def render_html(report: Report) -> str:
-    e = html.escape
-    totals = "".join(f'<div class="stat"><b>{v:,}</b><span>{e(k)}</span></div>' for k, v in report.totals.items())
+    """The page of inspect.html.j2: three charts, then the tables of the terminal report, then the samples."""
+    from clone.pages import bar_chart, render  # Jinja2: only needed here
+
     lengths = report.lengths["characters"]
+    months = [(month_label(k), c) for k, c in report.months]
     charts = [
-        bar_chart(
-            "months",
-            f"{report.me}'s messages per month",
-            "month",
-            "messages",
-            [(month_label(k), c) for k, c in report.months],
-        ),
+        bar_chart("months", f"{report.me}'s messages per month", "month", "messages", months, COLOURS["months"]),
         bar_chart(
             "lengths",
             f"Reply length ({lengths.unit}; median {lengths.median:g}, p90 {lengths.p90})",
             "characters",
             "messages",
             lengths.buckets,
+            COLOURS["lengths"],
         ),
-        bar_chart("emoji", "Top emoji", "emoji", "uses", report.emoji, label_size=20),
+        bar_chart("emoji", "Top emoji", "emoji", "uses", report.emoji, COLOURS["emoji"], label_size=20),
     ]
-    body = [
-        f"<h1>{e(report.me)}: workspace report</h1>",
-        f'<p class="muted">{e(report.workspace)} · aliases: {e(", ".join(report.aliases))}</p>',
-        f'<div class="stats">{totals}</div>',
-        '<section class="charts">' + "".join(charts) + "</section>",
-        _section("People per source", _people_html(report)),
-        _section("Reply lengths", _lengths_html(report)),
-        '<div class="row">'
-        + _section("Top emoji", _html_table(("emoji", "uses"), report.emoji, emoji=True))
-        + _section("Top phrases", _html_table(("phrase", "uses"), report.phrases))
-        + "</div>",
-        _section("Imported files", _imports_html(report)),
-        _section("Redacted and dropped", _html_table(("what", "why", "count"), removed_rows(report))),
-        _section("Sample training conversations", "".join(_sample_html(s) for s in report.samples)),
-    ]
-    return _PAGE.format(title=e(f"{report.me}: clone workspace report"), style=_STYLE, body="\n".join(body))
-
-
-def bar_chart(
-    name: str,
-    title: str,
-    x_title: str,
-    y_title: str,
-    bars: Sequence[tuple[str, int]],
-    label_size: int = 11,
-    colour: str | None = None,
-) -> str:
-    """A vertical bar chart as inline SVG: gridlines, y ticks, one labelled <rect class="bar"> per value.
-    The bars take ``colour``, else the chart's colour in COLOURS."""
-    e = html.escape
-    width, height, left, right, top, bottom = 760, 300, 56, 16, 40, 56
-    plot_w, plot_h = width - left - right, height - top - bottom
-    parts = [f'<text class="title" x="{width / 2}" y="22" text-anchor="middle">{e(title)}</text>']
-    step = _nice_step(max((v for _, v in bars), default=0) / 4)
-    peak = step * max(1, math.ceil(max((v for _, v in bars), default=0) / step))
-    for i in range(round(peak / step) + 1):  # gridlines and y tick labels at whole steps
-        value, y = step * i, top + plot_h - plot_h * step * i / peak
-        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>')
-    slot = plot_w / max(len(bars), 1)
-    every = math.ceil(len(bars) / 16)  # thin the x labels when there are many bars
-    for i, (label, value) in enumerate(bars):
-        h = plot_h * value / peak
-        x, y = left + i * slot + slot * 0.15, top + plot_h - h
-        parts.append(
-            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
-            f'fill="{colour or COLOURS[name]}"><title>{e(label)}: {value}</title></rect>'
-        )
-        if len(bars) <= 24:
-            parts.append(
-                f'<text class="value" x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle">{value}</text>'
-            )
-        if i % every == 0:
-            parts.append(
-                f'<text class="label" x="{x + slot * 0.35:.1f}" y="{top + plot_h + 8 + label_size:.1f}" '
-                f'text-anchor="middle" font-size="{label_size}">{e(label)}</text>'
-            )
-    if not bars:
-        parts.append(f'<text class="tick" x="{width / 2}" y="{top + plot_h / 2}" text-anchor="middle">no data</text>')
-    parts += [
-        f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>',
-        f'<line class="axis" x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}"/>',
-        f'<text class="axis-title" x="{left + plot_w / 2}" y="{height - 6}" text-anchor="middle">{e(x_title)}</text>',
-        f'<text class="axis-title" transform="translate(14 {top + plot_h / 2}) rotate(-90)" '
-        f'text-anchor="middle">{e(y_title)}</text>',
-    ]
-    return (
-        f'<svg class="chart" data-chart="{name}" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{e(title)}">'
-        f"<title>{e(title)}</title>{''.join(parts)}</svg>"
-    )
-
-
-def _nice_step(value: float) -> int:
-    """The smallest of 1, 2, 5, 10, 20, 50 ... at least ``value``: round tick steps for counts."""
-    power = 10 ** max(0, math.floor(math.log10(value))) if value >= 1 else 1
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
-
-
-def _section(title: str, content: str) -> str:
-    return f"<section><h2>{html.escape(title)}</h2>{content}</section>"
-
-
-def _html_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], emoji: bool = False) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    cell = '<td class="emoji">{}</td>' if emoji else "<td>{}</td>"
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{v:,}</td>' if isinstance(v, int) else cell.format(html.escape(str(v))) for v in row
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" if body else "<p>nothing</p>"
-
-
-def _people_html(report: Report) -> str:
-    rows = [(p.platform, p.name + (" (you)" if p.is_me else ""), p.messages, p.chats) for p in report.people]
-    return _html_table(("platform", "person", "messages", "chats"), rows)
-
-
-def _lengths_html(report: Report) -> str:
-    rows = [
+    people = [(p.platform, p.name + (" (you)" if p.is_me else ""), p.messages, p.chats) for p in report.people]
+    lengths_rows = [
         (d.unit, d.count, f"{d.median:g}", d.p90, d.max, " · ".join(f"{label}: {n}" for label, n in d.buckets))
         for d in report.lengths.values()
     ]
-    return _html_table(("measure", "n", "median", "p90", "max", "histogram"), rows)
-
-
-def _imports_html(report: Report) -> str:
-    kinds = ("text", "media", "system", "deleted")
-    rows = [
-        (
-            Path(r.file).name,
-            r.format,
-            *(r.kinds.get(k, 0) for k in kinds),
-            _skipped(r),
-        )
-        for r in report.imports
+    imports = [
+        (Path(r.file).name, r.format, *(r.kinds.get(k, 0) for k in IMPORT_KINDS), _skipped(r)) for r in report.imports
     ]
-    return _html_table(("file", "format", *kinds, "skipped"), rows)
-
-
-def _sample_html(sample: Sample) -> str:
-    e = html.escape
-    turns = "".join(
-        f'<div class="turn {e(m["role"])}"><span class="role">{e(m["role"])}</span>'
-        f'<div class="content">{e(m["content"])}</div></div>'
-        for m in sample.messages
+    return render(
+        "inspect.html.j2",
+        report=report,
+        charts=charts,
+        people=people,
+        lengths=lengths_rows,
+        kinds=list(IMPORT_KINDS),
+        imports=imports,
+        removed=removed_rows(report),
     )
-    return (
-        f'<details class="sample" open><summary>{e(sample.chat)} · {e(sample.platform)} · {e(sample.start)} · '
-        f"{len(sample.messages)} messages</summary>{turns}</details>"
-    )
-
-
-_STYLE = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2937; margin: 24px auto;
-       max-width: 1100px; padding: 0 16px; background: #fff; }
-h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
-.muted { color: #6b7280; margin: 0 0 12px; }
-.stats { display: flex; flex-wrap: wrap; gap: 8px; }
-.stat { border: 1px solid #e5e7eb; border-radius: 8px; padding: 6px 12px; min-width: 90px; }
-.stat b { display: block; font-size: 18px; } .stat span { color: #6b7280; font-size: 12px; }
-.charts { display: flex; flex-direction: column; gap: 12px; margin-top: 16px; }
-svg.chart { border: 1px solid #e5e7eb; border-radius: 8px; background: #fff; max-width: 100%; height: auto; }
-svg .title { font-size: 14px; font-weight: 600; fill: #111827; }
-svg .tick, svg .value { font-size: 11px; fill: #4b5563; } svg .label { fill: #374151; }
-svg .axis-title { font-size: 12px; fill: #374151; }
-svg .grid { stroke: #e5e7eb; } svg .axis { stroke: #9ca3af; }
-table { border-collapse: collapse; margin: 4px 0; }
-th, td { border-bottom: 1px solid #e5e7eb; padding: 4px 10px; text-align: left; vertical-align: top; }
-th { background: #f9fafb; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.emoji { font-size: 20px; }
-td.emoji, svg[data-chart="emoji"] .label {
-  font-family: "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", sans-serif; }
-.row { display: flex; gap: 32px; flex-wrap: wrap; }
-.sample { border: 1px solid #e5e7eb; border-radius: 8px; padding: 8px 12px; margin: 8px 0; }
-.sample summary { font-weight: 600; cursor: pointer; }
-.turn { display: flex; gap: 8px; margin: 6px 0; }
-.role { flex: 0 0 72px; color: #6b7280; font-size: 12px; padding-top: 2px; }
-.content { white-space: pre-wrap; border-radius: 8px; padding: 4px 10px; background: #f3f4f6; }
-.system .content { font-style: italic; background: #fefce8; }
-.assistant .content { background: #e0ecff; }
-"""
-
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
-{body}
-</body>
-</html>
-"""
 
 
 def inspect(workspace: Workspace = Workspace(), html: Path | None = None) -> Report:

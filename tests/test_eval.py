@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import string
@@ -315,7 +316,7 @@ def test_clone_eval_writes_eval_json_and_html(tiny_workspace):
     assert results["comparisons"]["clone_vs_base"]["style_distance"]["verdict"]
     page = (tiny_workspace.root / "eval.html").read_text()
     assert page.count('data-chart="') >= 5 and "Side by side" in page and "<script" not in page
-    assert results["samples"][0]["real"] in page.replace("&#x27;", "'")
+    assert results["samples"][0]["real"] in html.unescape(page)
 
 
 def test_eval_without_a_dataset_or_a_clone_says_what_to_do(tmp_path):

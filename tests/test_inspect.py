@@ -20,7 +20,8 @@ import pytest
 from rich.console import Console
 
 import clone
-from clone.report import COLOURS, EMOJI_RE, Report, print_report, removed_rows, top_emoji, top_phrases
+from clone.inspection import COLOURS, Report, print_report, removed_rows, top_emoji, top_phrases
+from clone.text import find_emoji
 from tests.conftest import EXAMPLES
 
 ME = "Maya Chen"
@@ -87,9 +88,9 @@ def test_top_emoji_are_mayas_whole_emoji(report, loaded):
     assert "🧗" not in emoji and "♀" not in emoji
 
 
-def test_emoji_regex_keeps_sequences_whole():
+def test_emoji_are_found_whole():
     text = "ok 👍🏽 🇩🇪 1️⃣ 👨‍👩‍👧 ❤️ ❤ 🏴󠁧󠁢󠁳󠁣󠁴󠁿 © a→b"
-    assert EMOJI_RE.findall(text) == ["👍🏽", "🇩🇪", "1️⃣", "👨‍👩‍👧", "❤️", "❤", "🏴󠁧󠁢󠁳󠁣󠁴󠁿"]
+    assert find_emoji(text) == ["👍🏽", "🇩🇪", "1️⃣", "👨‍👩‍👧", "❤️", "❤", "🏴󠁧󠁢󠁳󠁣󠁴󠁿"]
     assert top_emoji(["❤️ ❤", "❤️"]) == [("❤️", 3)]
 
 

@@ -3,7 +3,6 @@ fetched), built from the results dict that ``evaluate`` returns and eval.json ho
 
 from __future__ import annotations
 
-import html
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 from clone.eval import HEADLINE, METRICS
 from clone.eval.stats import Estimate
 from clone.eval.style import ASPECTS
-from clone.report import _PAGE, _STYLE, CHAR_EDGES, _html_table, _section, bar_chart, distribution
+from clone.inspection import CHAR_EDGES, distribution
 from clone.workspace import write_text_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from clone.pages import Chart
 
 LABELS = {
     "clone": "clone",
@@ -33,6 +34,7 @@ COLOURS = {
     "person": "#10b981",
     "others": "#f59e0b",
 }
+OTHER_COLOUR = "#6b7280"  # a model without its own colour
 SHOWN_SAMPLES = 40
 CONTEXT_SHOWN = 4  # messages of context shown before the replies; the rest is folded away
 
@@ -130,13 +132,9 @@ def _closer(metric: str) -> str:
 
 
 def render_html(results: dict[str, Any]) -> str:
-    e = html.escape
-    counts, settings = results["counts"], results["settings"]
-    stats = "".join(
-        f'<div class="stat"><b>{v:,}</b><span>{e(k.replace("_", " "))}</span></div>' for k, v in counts.items()
-    )
-    charts = [ci_chart(results, metric) for metric in HEADLINE]
-    charts = [c for c in charts if c]
+    """The page of eval.html.j2: the summary, the metric tables and charts, and the replies side by side."""
+    from clone.pages import bar_chart, render  # Jinja2: only needed here
+
     lengths = [
         bar_chart(
             "lengths",
@@ -144,44 +142,40 @@ def render_html(results: dict[str, Any]) -> str:
             "characters",
             "replies",
             d.buckets,
-            colour=COLOURS.get(name),
+            COLOURS.get(name, OTHER_COLOUR),
         )
         for name, values in results["lengths"].items()
         for d in [distribution(values, CHAR_EDGES, "characters per reply")]
     ]
-    setting_text = ", ".join(f"{k} {v}" for k, v in settings.items() if v is not None)
-    body = [
-        f"<h1>{e(results['me'])}: does the clone sound like them?</h1>",
-        f'<p class="muted">{e(results["workspace"])} · {e(results["created"])} · base model '
-        f"{e(str(results.get('base_model')))} · {e(setting_text)}</p>",
-        f'<div class="stats">{stats}</div>',
-        _section(
-            "The clone against the baselines",
-            "<ul>" + "".join(f"<li>{e(s)}</li>" for s in summary_lines(results)) + "</ul>",
-        ),
-        _section("Metrics (value [95% interval])", _metrics_table(results)),
-        _section("Paired differences (clone minus baseline)", _comparison_table(results)),
-        '<section class="charts">' + "".join(charts) + "</section>",
-        _section("Style aspects (0: same as the person, 1: nothing alike)", _aspects_table(results)),
-        _section("What the replies look like", _profile_table(results)),
-        '<section class="charts">' + "".join(lengths) + "</section>",
-        _section(
-            f"Side by side ({min(len(results['samples']), SHOWN_SAMPLES)} of {len(results['samples'])} replies)",
-            "".join(_sample_html(s) for s in results["samples"][:SHOWN_SAMPLES]),
-        ),
-    ]
-    return _PAGE.format(
-        title=e(f"{results['me']}: clone evaluation"), style=_STYLE + _EXTRA_STYLE, body="\n".join(body)
+    return render(
+        "eval.html.j2",
+        results=results,
+        settings=", ".join(f"{k} {v}" for k, v in results["settings"].items() if v is not None),
+        counts=[(k.replace("_", " "), v) for k, v in results["counts"].items()],
+        summary=summary_lines(results),
+        tables={
+            "metrics": _metrics_table(results),
+            "comparisons": _comparison_table(results),
+            "aspects": _aspects_table(results),
+            "profiles": _profile_table(results),
+        },
+        metric_charts=[c for c in (ci_chart(results, metric) for metric in HEADLINE) if c],
+        length_charts=lengths,
+        samples=[sample_view(s) for s in results["samples"][:SHOWN_SAMPLES]],
+        shown_of=len(results["samples"]),
     )
 
 
-def _metrics_table(results: dict[str, Any]) -> str:
+Table = tuple[tuple[str, ...], list[tuple[Any, ...]]]  # (columns, rows) for the table macro
+
+
+def _metrics_table(results: dict[str, Any]) -> Table:
     columns = ("model", *(f"{METRICS[m][0]} ({METRICS[m][1]} is better)" for m in METRICS))
     rows = [(LABELS.get(name, name), *(cell(results, name, m) for m in METRICS)) for name in results["metrics"]]
-    return _html_table(columns, rows)
+    return columns, rows
 
 
-def _comparison_table(results: dict[str, Any]) -> str:
+def _comparison_table(results: dict[str, Any]) -> Table:
     others = list(results["comparisons"])
     columns = ("metric", *(f"vs {LABELS.get(o.removeprefix('clone_vs_'), o)}" for o in others))
     rows = []
@@ -190,82 +184,57 @@ def _comparison_table(results: dict[str, Any]) -> str:
         if any(found):
             label = METRICS[metric][0] if metric in METRICS else f"style: {metric.removeprefix('style_')}"
             rows.append((label, *(f"{difference_text(metric, r)} · {r['verdict']}" if r else "—" for r in found)))
-    return _html_table(columns, rows)
+    return columns, rows
 
 
-def _aspects_table(results: dict[str, Any]) -> str:
+def _aspects_table(results: dict[str, Any]) -> Table:
     rows = [
         (LABELS.get(name, name), *(f"{row['aspects'][a]:.3f}" for a in ASPECTS))
         for name, row in results["style"].items()
         if "aspects" in row
     ]
-    return _html_table(("model", *ASPECTS), rows)
+    return ("model", *ASPECTS), rows
 
 
-def _profile_table(results: dict[str, Any]) -> str:
+def _profile_table(results: dict[str, Any]) -> Table:
     profiles = {name: row["profile"] for name, row in results["style"].items() if row.get("profile")}
-    keys = next(iter(profiles.values()), {}).keys()
+    keys = tuple(next(iter(profiles.values()), {}).keys())
     rows = [(LABELS.get(name, name), *(_fmt(profile.get(k)) for k in keys)) for name, profile in profiles.items()]
-    return _html_table(("model", *keys), rows)
+    return ("model", *keys), rows
 
 
 def _fmt(value: Any) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
-def ci_chart(results: dict[str, Any], metric: str) -> str:
-    """Horizontal bars, one per model, with the 95% interval as a whisker: inline SVG."""
-    e = html.escape
+def ci_chart(results: dict[str, Any], metric: str) -> Chart | None:
+    """Horizontal bars, one per model, with the 95% interval as a whisker (None: no model has the metric)."""
+    from clone.pages import Interval, interval_chart
+
     label, direction, percent = METRICS[metric]
-    rows = [(name, estimate(r[metric])) for name, r in results["metrics"].items() if r.get(metric)]
-    rows = [(name, est) for name, est in rows if est.value is not None]
-    if not rows:
-        return ""
+    found = [(name, estimate(r[metric])) for name, r in results["metrics"].items() if r.get(metric)]
+    found = [(name, est) for name, est in found if est.value is not None]
+    if not found:
+        return None
     scale = 100 if percent else 1
-    peak = max(max(est.high if est.high is not None else est.value, est.value) for _, est in rows) * scale
-    peak = 100 if percent else _round_up(peak)
-    width, left, right, top, row_h = 760, 170, 130, 40, 30
-    height = top + row_h * len(rows) + 30
-    plot_w = width - left - right
-    x = lambda v: left + plot_w * max(0.0, min(v * scale, peak)) / peak  # noqa: E731
-    parts = [
-        f'<text class="title" x="{width / 2}" y="22" text-anchor="middle">{e(label)} ({e(direction)} is better)</text>'
-    ]
-    for i in range(5):
-        value = peak * i / 4
-        gx = left + plot_w * i / 4
-        parts.append(f'<line class="grid" x1="{gx:.1f}" x2="{gx:.1f}" y1="{top - 4}" y2="{height - 26}"/>')
-        parts.append(f'<text class="tick" x="{gx:.1f}" y="{height - 10}" text-anchor="middle">{value:g}</text>')
-    if metric == "discriminator_accuracy":
-        mid = x(0.5)
-        parts.append(
-            f'<line class="axis" stroke-dasharray="4 3" x1="{mid:.1f}" x2="{mid:.1f}" '
-            f'y1="{top - 4}" y2="{height - 26}"/>'
-        )
-    for i, (name, est) in enumerate(rows):
-        y = top + i * row_h
-        colour = COLOURS.get(name, "#6b7280")
-        text = est.format(digits=2 if metric == "perplexity" else 3, percent=percent).split(" [")[0]
-        parts.append(
-            f'<text class="label" x="{left - 8}" y="{y + 17}" text-anchor="end">{e(LABELS.get(name, name))}</text>'
-        )
-        parts.append(
-            f'<rect class="bar" x="{left}" y="{y + 5}" width="{x(est.value) - left:.1f}" height="{row_h - 12}" '
-            f'fill="{colour}" fill-opacity="0.75"><title>{e(LABELS.get(name, name))}: {e(est.format(percent=percent))} '
-            f"(n={est.n})</title></rect>"
-        )
-        if est.low is not None and est.high is not None:
-            lo, hi, mid_y = x(est.low), x(est.high), y + row_h / 2 - 1
-            parts.append(
-                f'<path class="whisker" d="M{lo:.1f} {mid_y - 6:.1f}v12M{lo:.1f} {mid_y:.1f}H{hi:.1f}'
-                f'M{hi:.1f} {mid_y - 6:.1f}v12"/>'
+    rows = []
+    for name, est in found:
+        shown = est.format(digits=2 if metric == "perplexity" else 3, percent=percent).split(" [")[0]
+        who = LABELS.get(name, name)
+        rows.append(
+            Interval(
+                label=who,
+                value=est.value * scale,
+                low=None if est.low is None else est.low * scale,
+                high=None if est.high is None else est.high * scale,
+                text=f"{shown} (n={est.n})",
+                tooltip=f"{who}: {est.format(percent=percent)} (n={est.n})",
+                colour=COLOURS.get(name, OTHER_COLOUR),
             )
-        parts.append(f'<text class="value" x="{width - right + 8}" y="{y + 17}">{e(text)} (n={est.n})</text>')
-    return (
-        f'<svg class="chart" data-chart="{e(metric)}" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{e(label)}">'
-        f"<title>{e(label)}</title>{''.join(parts)}</svg>"
-    )
+        )
+    peak = 100 if percent else _round_up(max(max(r.value, r.high if r.high is not None else r.value) for r in rows))
+    marker = 0.5 * scale if metric == "discriminator_accuracy" else None  # chance: the clone passes as the person
+    return interval_chart(metric, f"{label} ({direction} is better)", rows, peak, marker)
 
 
 def _round_up(value: float) -> float:
@@ -276,56 +245,31 @@ def _round_up(value: float) -> float:
     return next(m * power for m in (1, 2, 4, 10) if m * power >= value)
 
 
-def _sample_html(sample: dict[str, Any]) -> str:
-    e = html.escape
+def sample_view(sample: dict[str, Any]) -> dict[str, Any]:
+    """One side-by-side sample as the template shows it: the system prompt, the last CONTEXT_SHOWN messages
+    (earlier ones folded away) and a column per reply, the person's first."""
     context = [m for m in sample["context"] if m["role"] != "system"]
-    system = next((m["content"] for m in sample["context"] if m["role"] == "system"), "")
-    shown, folded = context[-CONTEXT_SHOWN:], context[:-CONTEXT_SHOWN]
-    turn = lambda m: (  # noqa: E731
-        f'<div class="turn {e(m["role"])}"><span class="role">{e(m["role"])}</span>'
-        f'<div class="content">{e(m["content"])}</div></div>'
-    )
-    earlier = (
-        f"<details><summary>{len(folded)} earlier message(s)</summary>{''.join(turn(m) for m in folded)}</details>"
-        if folded
-        else ""
-    )
-    opened = "" if context else '<p class="muted">(the person opens the conversation)</p>'
-    columns = [("person", sample["real"], None, None)] + [
-        (name, text, sample["p_person"].get(name), sample["similarity"].get(name))
-        for name, text in sample["replies"].items()
-    ]
-    cells = "".join(
-        f'<div class="reply" style="border-top-color:{COLOURS.get(name, "#6b7280")}">'
-        f'<div class="who">{e(LABELS.get(name, name))}</div><div class="content">{e(text) or "<i>(empty)</i>"}</div>'
-        f'<div class="scores">{_scores(name, p, s, sample)}</div></div>'
-        for name, text, p, s in columns
-    )
-    return (
-        f'<details class="sample" open><summary>conversation {sample["sample"] + 1} · reply after '
-        f"{len(context)} message(s)</summary>"
-        f'<p class="muted system">{e(system)}</p>{earlier}{"".join(turn(m) for m in shown)}{opened}'
-        f'<div class="replies">{cells}</div></details>'
-    )
+    replies = [_reply("person", sample["real"], sample)]
+    replies += [_reply(name, text, sample) for name, text in sample["replies"].items()]
+    return {
+        "number": sample["sample"] + 1,
+        "system": next((m["content"] for m in sample["context"] if m["role"] == "system"), ""),
+        "context": context,
+        "shown": context[-CONTEXT_SHOWN:],
+        "folded": context[:-CONTEXT_SHOWN],
+        "replies": replies,
+    }
 
 
-def _scores(name: str, p: float | None, similarity: float | None, sample: dict[str, Any]) -> str:
-    if name == "person":
-        p = sample["p_person"].get("person")
-        return f"P(person) {p:.2f}" if p is not None else ""
+def _reply(name: str, text: str, sample: dict[str, Any]) -> dict[str, str]:
+    who, colour = LABELS.get(name, name), COLOURS.get(name, OTHER_COLOUR)
+    return {"who": who, "colour": colour, "text": text, "scores": _scores(name, sample)}
+
+
+def _scores(name: str, sample: dict[str, Any]) -> str:
+    p = sample["p_person"].get(name)
+    similarity = None if name == "person" else sample["similarity"].get(name)
     parts = [f"P(person) {p:.2f}"] if p is not None else []
     if similarity is not None:
         parts.append(f"similarity {similarity:.2f}")
-    return html.escape(" · ".join(parts))
-
-
-_EXTRA_STYLE = """
-svg .whisker { stroke: #111827; stroke-width: 1.5; fill: none; }
-.replies { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 8px; margin-top: 8px; }
-.reply { border: 1px solid #e5e7eb; border-top: 4px solid; border-radius: 6px; padding: 6px 8px; }
-.reply .who { font-weight: 600; font-size: 12px; color: #374151; }
-.reply .content { background: none; padding: 2px 0; }
-.reply .scores { color: #6b7280; font-size: 12px; }
-.system { font-style: italic; margin: 4px 0; }
-li { margin: 2px 0; }
-"""
+    return " · ".join(parts)

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clone.report import EMOJI_RE
+from clone.text import ends_with_emoji, has_emoji, leading_emoji
 
 ASPECTS = ("length", "emoji", "casing", "punctuation", "openers", "vocabulary", "language")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_EMOJI_END = re.compile(f"(?:{EMOJI_RE.pattern})$")
 MIN_LANGUAGE_LETTERS = 12  # shorter replies ("lol", "ok!!") say nothing about the language
 
 
@@ -51,11 +50,11 @@ def features(text: str) -> Features:
     words = tuple(w.lower() for w in _WORD.findall(text))
     return Features(
         length=len(text),
-        emoji=bool(EMOJI_RE.search(text)),
+        emoji=has_emoji(text),
         casing=_casing(letters),
         ending=_ending(text),
         marks=("!" if "!" in text else "") + ("?" if "?" in text else ""),
-        opener=words[0] if words else (EMOJI_RE.match(text).group(0) if EMOJI_RE.match(text) else ""),
+        opener=words[0] if words else leading_emoji(text),
         words=words,
         language=_language(text, letters),
     )
@@ -76,7 +75,7 @@ def _ending(text: str) -> str:
     text = text.rstrip()
     if not text:
         return "empty"
-    if _EMOJI_END.search(text):
+    if ends_with_emoji(text):
         return "emoji"
     last = text[-1]
     if last in ".!?":

@@ -26,9 +26,9 @@ from typing import Any
 from clone.errors import CloneError
 from clone.eval.authorship import AuthorshipClassifier
 from clone.eval.style import features
+from clone.text import PLACEHOLDER
 
 RewardFunc = Callable[..., list[float]]
-PLACEHOLDER = re.compile(r"<[A-Z]+_\d+>")  # what the redactor put where other people's data was
 _WORD = re.compile(r"\w+")
 
 
@@ -103,7 +103,8 @@ def length(voice: Voice) -> RewardFunc:
 
 
 def placeholders(voice: Voice) -> RewardFunc:
-    """-1 for a reply that writes a redaction placeholder (<PHONE_1>): the person never typed one."""
+    """-1 for a reply that writes a redaction placeholder (<PHONE_1>, <URL_2:example.com>): the person never
+    typed one."""
 
     def reward(prompts: list, completions: list, **kwargs: Any) -> list[float]:
         return [-1.0 if PLACEHOLDER.search(text_of(c)) else 0.0 for c in completions]
