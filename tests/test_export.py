@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from clone import models
-from clone.generation import GenerationSettings
 from clone.errors import CloneError
 from clone.exporting import export
 from clone.exporting.gguf import llama3_rope_factors, permute_qk, tokenizer_pre
 from clone.exporting.merge import inference_template
 from clone.exporting.ollama import STOP_TOKENS, hugging_face_render, modelfile, ollama_template, template_family
+from clone.generation import GenerationSettings
 from clone.workspace import Workspace
 from tests.conftest import CONVERSATION, EXAMPLES, SMOLLM2_TEMPLATE
 
@@ -326,6 +326,7 @@ def test_modelfile_has_template_stops_and_system_prompt(tiny_model, tmp_path):
     talk_prompt = next(line.strip() for line in readme.splitlines() if " It is " in line)
     assert talk_prompt.startswith("You are Maya Chen, chatting with Sam (friend) on WhatsApp. It is ")
     assert "clone export --with NAME" in readme and "## Group chats" in readme
+    assert 'You are Maya Chen, in the WhatsApp group "GROUP" with A, B. Reply as Maya Chen would.' in readme
     assert "`repetition_penalty=1.1`" in readme
 
 

@@ -125,8 +125,11 @@ def export(
                 system=system,
                 seconds=round(time.time() - started, 1),
             )
-            dated = system_prompt(replace(context, when=datetime.now()))
-            write_text_atomic(tmp / "README.md", readme(result, dated, settings.repetition_penalty))
+            talk = {  # what `clone talk` and training would say, for the README
+                "dated": system_prompt(replace(context, when=datetime.now())),
+                "group": system_prompt(Context(run["me"], platform=platform, group="GROUP", members=("A", "B"))),
+            }
+            write_text_atomic(tmp / "README.md", readme(result, talk, settings.repetition_penalty))
             write_json_atomic(tmp / RECORD, {**asdict(result), "base_model": run["base_model"]})
     return result
 
@@ -139,9 +142,9 @@ def _check_output(folder: Path) -> None:
         raise CloneError(f"{folder} already holds other files; export into a new or empty folder")
 
 
-def readme(result: ExportResult, dated_system: str, repetition_penalty: float) -> str:
+def readme(result: ExportResult, talk: dict[str, str], repetition_penalty: float) -> str:
     """How to run the export, and what an Ollama or transformers user gets that differs from `clone talk`.
-    ``dated_system`` is the prompt `clone talk` would send now (with the date)."""
+    ``talk``: the system prompts training used, ``dated`` (now, for the export's partner) and ``group``."""
     name = ollama_name(result.me)
     lines = [
         f"# {result.me}: exported clone",
@@ -183,7 +186,7 @@ def readme(result: ExportResult, dated_system: str, repetition_penalty: float) -
         "",
         "`clone talk` also says when it is, as training did, for example:",
         "",
-        f"    {dated_system}",
+        f"    {talk['dated']}",
         "",
         "A Modelfile cannot: its SYSTEM is fixed text, and Ollama's templates have no clock that writes a weekday",
         "and part of the day (recent versions have `currentDate`, a bare YYYY-MM-DD that older ones reject). So",
@@ -198,6 +201,9 @@ def readme(result: ExportResult, dated_system: str, repetition_penalty: float) -
         "message, and in a group each line starts with its speaker (`Sam: running late`). Send them that way.",
         "Ollama joins consecutive messages of one role with a blank line before the template sees them;",
         "the chat template in `merged/` writes each one as a turn of its own; neither is what training saw.",
+        "A group's system prompt names it and the others who spoke (send it as the first system message):",
+        "",
+        f"    {talk['group']}",
         "",
         "## Sampling",
         "",
