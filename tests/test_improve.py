@@ -272,4 +272,4 @@ def test_talk_feedback_and_improve_from_feedback_on_the_command_line(trained, tm
     assert improved.returncode == 0, improved.stderr
     assert "saved the improved clone" in improved.stdout
     bad = cli("improve", "--set", "epoch=1")
-    assert bad.returncode == 2 and "unknown improve key" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "unknown grpo key(s) epoch" in bad.stderr and "Traceback" not in bad.stderr
