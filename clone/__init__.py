@@ -22,7 +22,7 @@ from clone.chat import Clone, Conversation
 from clone.dataset import DatasetOptions, build_dataset, load_dataset_dict
 from clone.dataset.build import DatasetSummary
 from clone.errors import CloneError
-from clone.eval import evaluate
+from clone.eval import EvalResult, evaluate
 from clone.exporting import ExportResult, export
 from clone.generation import GenerationSettings
 from clone.importers import ImportResult, load
@@ -40,6 +40,7 @@ __all__ = [
     "Conversation",
     "DatasetOptions",
     "DatasetSummary",
+    "EvalResult",
     "ExportResult",
     "GenerationSettings",
     "ImportResult",

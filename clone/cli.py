@@ -516,7 +516,7 @@ def eval_(
         semantic=semantic,
         html=html,
     )
-    print_report(results, out)
+    print_report(results.to_dict(), out)
     out.print(f"results: {ws.root / 'eval.json'}", highlight=False, soft_wrap=True)
     out.print(f"HTML report: {html or ws.root / 'eval.html'}", highlight=False, soft_wrap=True)
 

@@ -245,3 +245,16 @@ def test_windows_cut_long_conversations_between_turns_by_turns_and_tokens():
     by_words = windows(conversation, max_turns=24, max_tokens=3 * (10 + TURN_OVERHEAD), count=lambda t: len(t.split()))
     assert [len(w.turns) for w in by_words] == [3, 3, 3, 1]
     assert all(t.text == "word " * 10 for w in by_words for t in w.turns)  # turns are never cut
+
+
+def test_national_and_international_forms_of_a_phone_share_a_placeholder(tmp_path):
+    """Senders shown as +44 numbers tell the redactor the chat's region: 07700 900123 is then +44 7700 900123."""
+    unsaved = "+44 7700 900111"
+    history = [
+        msg(0, unsaved, "new number: 07700 900123", chat=unsaved),
+        msg(1, "Me", "saved +44 7700 900123 thanks", chat=unsaved),
+        msg(2, unsaved, "cool", chat=unsaved),
+    ]
+    build_dataset(history, "Me", Workspace(tmp_path), DatasetOptions(test_fraction=0))
+    texts = [m["content"] for m in load_dataset_dict(Workspace(tmp_path))["train"][0]["messages"]]
+    assert "new number: <PHONE_1>" in texts and "saved <PHONE_1> thanks" in texts

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from clone.eval import authorship, semantic, style
+from clone.eval import EvalResult, authorship, semantic, style
 from clone.eval.items import Item, choose, items_of, load_splits, other_texts
 from clone.eval.perplexity import perplexity, reply_losses, runs
 from clone.eval.retrieval import Retrieval
@@ -308,15 +308,15 @@ def test_clone_eval_writes_eval_json_and_html(tiny_workspace):
     )
     assert result.returncode == 0, result.stderr
     assert "passes as" in result.stdout and "eval.html" in result.stdout
-    results = json.loads((tiny_workspace.root / "eval.json").read_text())
-    assert set(results["metrics"]) >= {"clone", "base", "retrieval", "person"}
-    assert results["counts"]["evaluated_replies"] == len(results["samples"]) == 4
-    clone_ppl = results["metrics"]["clone"]["perplexity"]
+    results = EvalResult(**json.loads((tiny_workspace.root / "eval.json").read_text()))  # eval.json is the result
+    assert set(results.metrics) >= {"clone", "base", "retrieval", "person"}
+    assert results.counts["evaluated_replies"] == len(results.samples) == 4
+    clone_ppl = results.metrics["clone"]["perplexity"]
     assert clone_ppl["low"] <= clone_ppl["value"] <= clone_ppl["high"] and clone_ppl["n"] > 0
-    assert results["comparisons"]["clone_vs_base"]["style_distance"]["verdict"]
+    assert results.comparisons["clone_vs_base"]["style_distance"]["verdict"]
     page = (tiny_workspace.root / "eval.html").read_text()
     assert page.count('data-chart="') >= 5 and "Side by side" in page and "<script" not in page
-    assert results["samples"][0]["real"] in html.unescape(page)
+    assert results.samples[0]["real"] in html.unescape(page)
 
 
 def test_eval_without_a_dataset_or_a_clone_says_what_to_do(tmp_path):
@@ -337,8 +337,8 @@ def test_evaluate_with_a_clone_that_copies_the_person(tiny_workspace, monkeypatc
     results = clone.evaluate(
         tiny_workspace, samples=0, resamples=50, semantic=with_semantic, show_progress=False, write=False
     )
-    assert "<svg" in render_html(results)
-    copy, person = results["metrics"]["clone"], results["metrics"]["person"]
+    assert "<svg" in render_html(results.to_dict())
+    copy, person = results.metrics["clone"], results.metrics["person"]
     assert copy["style_distance"]["value"] == 0.0
     assert copy["authorship_pass_rate"]["value"] == person["authorship_pass_rate"]["value"]
     assert copy["discriminator_accuracy"]["value"] == 0.5
@@ -346,4 +346,4 @@ def test_evaluate_with_a_clone_that_copies_the_person(tiny_workspace, monkeypatc
         assert copy["semantic_similarity"]["value"] == pytest.approx(1.0, abs=1e-5)
     else:
         assert "semantic_similarity" not in copy
-    assert all(s["replies"]["clone"] == s["real"] for s in results["samples"])
+    assert all(s["replies"]["clone"] == s["real"] for s in results.samples)

@@ -199,9 +199,9 @@ def test_one_tiny_run_of_each_method_improves_the_adapter_and_records_rounds(tra
     assert not (workspace.model / "adapter" / "ref").exists()  # trl's reference copy is not saved
     if method == "spin":  # clone eval then shows the improved clone beside its SFT self
         results = evaluate(workspace, samples=2, max_new_tokens=4, semantic=False, resamples=20, show_progress=False)
-        assert {"clone", "sft", "base", "retrieval"} <= results["metrics"].keys()
-        assert "perplexity" in results["comparisons"]["clone_vs_sft"]
-        assert set(results["samples"][0]["replies"]) == {"clone", "sft", "base", "retrieval"}
+        assert {"clone", "sft", "base", "retrieval"} <= results.metrics.keys()
+        assert "perplexity" in results.comparisons["clone_vs_sft"]
+        assert set(results.samples[0]["replies"]) == {"clone", "sft", "base", "retrieval"}
 
 
 def _two_feedback_pairs(workspace: Workspace) -> None:

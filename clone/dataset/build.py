@@ -11,7 +11,7 @@ from typing import Any
 from clone.dataset.card import dataset_card
 from clone.dataset.conversations import Conversation, Turn, build_conversations
 from clone.dataset.quality import drop_copies, drop_long, keep_languages
-from clone.dataset.redact import KINDS, Redactor
+from clone.dataset.redact import KINDS, Redactor, phone_regions
 from clone.dataset.samples import to_sample
 from clone.errors import CloneError
 from clone.identity import load_contacts, names, resolve_me, save_aliases, saved_aliases, sender_counts
@@ -134,7 +134,7 @@ def build_dataset(
     kept = drop_long(kept, options.max_turn_chars, dropped)
     conversations = build_conversations(kept, me_names, timedelta(minutes=options.gap_minutes))
     conversations = keep_languages(conversations, options.languages, dropped)
-    redactor = _redactor(options, others=set(counts) - me_names)
+    redactor = _redactor(options, others=set(counts) - me_names, regions=phone_regions(counts))
     if redactor:
         redact_conversations(conversations, redactor)
     count = token_counter(options.tokenizer) if options.max_tokens else None
@@ -172,13 +172,14 @@ def exclude_people(messages: Sequence[Message], people: Sequence[str], dropped: 
     return kept
 
 
-def _redactor(options: DatasetOptions, others: set[str]) -> Redactor | None:
+def _redactor(options: DatasetOptions, others: set[str], regions: list[str]) -> Redactor | None:
+    """The redactor the options ask for; ``regions``: where national phone numbers in these chats are from."""
     if not options.redact and not options.redact_names:
         return None
     kinds = [k for k in KINDS if k != "NAME"] if options.redact else []
     if options.redact_names:
         kinds.append("NAME")
-    return Redactor(kinds, names=sorted(others) if options.redact_names else ())
+    return Redactor(kinds, names=sorted(others) if options.redact_names else (), regions=regions)
 
 
 def redact_conversations(conversations: Sequence[Conversation], redactor: Redactor) -> None:

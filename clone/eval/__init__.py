@@ -15,6 +15,7 @@ writes ``eval.json`` and ``eval.html`` in the workspace.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,28 @@ DEFAULT_SAMPLES = 40
 RESAMPLES = 1000
 
 
+@dataclass
+class EvalResult:
+    """What `clone eval` measured (eval.json holds ``to_dict()``): per contender ``metrics`` with intervals, paired
+    ``comparisons`` of the clone with each baseline, style aspects, reply lengths, every evaluated sample."""
+
+    me: str
+    workspace: str
+    created: str
+    base_model: str | None
+    settings: dict[str, Any]
+    counts: dict[str, Any]
+    metrics: dict[str, Any]
+    comparisons: dict[str, Any]
+    style: dict[str, Any]
+    lengths: dict[str, list[int]]
+    samples: list[dict[str, Any]]
+    seconds: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 def evaluate(
     workspace: Workspace = Workspace(),
     *,
@@ -49,24 +72,26 @@ def evaluate(
     show_progress: bool = True,
     write: bool = True,
     html: Path | None = None,
-) -> dict[str, Any]:
+) -> EvalResult:
     """Evaluate the workspace's trained clone against the base model and the retrieval baseline on the held-out
     split; returns the results (also written to ``eval.json`` and ``eval.html`` in the workspace unless
     ``write`` is False). ``samples`` caps how many held-out replies are answered (None or 0: all)."""
     from clone.eval.run import run
 
-    results = run(
-        workspace,
-        samples=samples,
-        settings=GenerationSettings(max_new_tokens, temperature, seed=seed),
-        seed=seed,
-        batch_size=batch_size,
-        resamples=resamples,
-        semantic=semantic,
-        show_progress=show_progress,
+    results = EvalResult(
+        **run(
+            workspace,
+            samples=samples,
+            settings=GenerationSettings(max_new_tokens, temperature, seed=seed),
+            seed=seed,
+            batch_size=batch_size,
+            resamples=resamples,
+            semantic=semantic,
+            show_progress=show_progress,
+        )
     )
     if write:
-        write_results(workspace, results, html)
+        write_results(workspace, results.to_dict(), html)
     return results
 
 
@@ -84,4 +109,4 @@ def eval_json(workspace: Workspace) -> Path:
     return workspace.root / "eval.json"
 
 
-__all__ = ["CONTENDERS", "DEFAULT_SAMPLES", "HEADLINE", "METRICS", "evaluate", "write_results"]
+__all__ = ["CONTENDERS", "DEFAULT_SAMPLES", "HEADLINE", "METRICS", "EvalResult", "evaluate", "write_results"]

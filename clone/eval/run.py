@@ -34,6 +34,17 @@ def contenders(workspace: Workspace, model: Any) -> tuple[str, ...]:
 
 
 @contextmanager
+def stage(model: Any, name: str, label: str, total: int, progress, timings: dict[str, float]):
+    """One contender's pass over the items (its replies, its perplexity): the model answers as ``name``, a
+    progress task counts, the time goes into ``timings[label]``. Yields the function that advances by k."""
+    begun = time.time()
+    task = progress.add_task(f"{name} {label}", total=total, status="") if progress else None
+    with answering_as(model, name):
+        yield (lambda k=1: progress.advance(task, k)) if progress else (lambda k=1: None)
+    timings[f"{'generate' if label == 'replies' else label} {name}"] = round(time.time() - begun, 1)
+
+
+@contextmanager
 def answering_as(model: Any, name: str) -> Iterator[None]:
     """The shared weights answering as one contender: the clone's adapter, the SFT one, or none (the base)."""
     if name == "base":
@@ -82,30 +93,14 @@ def run(
     replies: dict[str, list[str]] = {}
     with progress or nullcontext():
         for name in generated:
-            task = progress.add_task(f"{name} replies", total=len(items), status="") if progress else None
-            begun = time.time()
-            with answering_as(clone.model, name):
+            with stage(clone.model, name, "replies", len(items), progress, timings) as advance:
                 replies[name] = generate(
-                    clone.model,
-                    clone.tokenizer,
-                    items,
-                    settings,
-                    batch_size=batch_size,
-                    on_batch=(lambda k, t=task: progress.advance(t, k)) if progress else None,
+                    clone.model, clone.tokenizer, items, settings, batch_size=batch_size, on_batch=advance
                 )
-            timings[f"generate {name}"] = round(time.time() - begun, 1)
         losses = {}
         for name in generated:
-            task = progress.add_task(f"{name} perplexity", total=len(test_rows), status="") if progress else None
-            begun = time.time()
-            with answering_as(clone.model, name):
-                losses[name] = reply_losses(
-                    clone.model,
-                    clone.tokenizer,
-                    test_rows,
-                    on_row=(lambda t=task: progress.advance(t)) if progress else None,
-                )
-            timings[f"perplexity {name}"] = round(time.time() - begun, 1)
+            with stage(clone.model, name, "perplexity", len(test_rows), progress, timings) as advance:
+                losses[name] = reply_losses(clone.model, clone.tokenizer, test_rows, on_row=advance)
     replies["retrieval"] = Retrieval(memory).replies_to(items)
     real = [item.real for item in items]
 

@@ -175,19 +175,8 @@ def _record(record: Any, chat: str, space: Workspace, source: Source) -> Message
     if record.get("edited"):
         extra["edited"] = "true"
     thread = record.get("thread_ts")
-    return Message(
-        platform=PLATFORM,
-        chat=chat,
-        sender=sender,
-        timestamp=when,
-        text=text,
-        kind=kind,
-        file=source.file,
-        line=source.line,
-        id=record["ts"],
-        extra=extra,
-        reply_to=thread if isinstance(thread, str) and thread != record["ts"] else None,
-    )
+    reply_to = thread if isinstance(thread, str) and thread != record["ts"] else None
+    return Message(PLATFORM, chat, sender, when, text, kind, source.file, source.line, record["ts"], reply_to, extra)
 
 
 def timestamp(ts: Any) -> datetime | None:

@@ -108,18 +108,19 @@ def _message(record: dict[str, Any], chat: str, source: Source, when: datetime, 
     name = record.get("actor") if kind is Kind.SYSTEM else record.get("from") or DELETED_ACCOUNT
     sender = None if name is None else str(name)  # a service record may have no actor
     reply_to = record.get("reply_to_message_id")
+    message_id = None if record.get("id") is None else str(record["id"])
     return Message(
-        platform=PLATFORM,
-        chat=chat,
-        sender=sender,
-        timestamp=when,
-        text=text,
-        kind=kind,
-        file=source.file,
-        line=source.line,
-        id=None if record.get("id") is None else str(record["id"]),
-        reply_to=None if reply_to is None else str(reply_to),
-        extra=_extra(record),
+        PLATFORM,
+        chat,
+        sender,
+        when,
+        text,
+        kind,
+        source.file,
+        source.line,
+        message_id,
+        None if reply_to is None else str(reply_to),
+        _extra(record),
     )
 
 
