@@ -773,3 +773,33 @@ def test_the_layout_scan_reads_every_line_as_the_grammar_does(lines) -> None:
     by_grammar = list(whatsapp._Parser("f", "c", plain, lambda: plain).run(chunks))
     assert by_layout == by_grammar
     assert facts.layout is not None and plain.layout is None
+
+
+# ---------------------------------------------------------------------------------------------------
+# WhatsApp's own lines in every UI language (tables in whatsapp_locales): one fixture per language, with
+# Android and iOS wording, and kinds.json giving each message's kind in file order.
+
+LOCALES = Path(__file__).parent / "data" / "whatsapp_locales"
+LOCALE_KINDS = json.loads((LOCALES / "kinds.json").read_text(encoding="utf-8"))
+
+
+def test_every_language_has_a_fixture() -> None:
+    from clone.importers.whatsapp_locales import LANGUAGES
+
+    assert len(LANGUAGES) >= 20
+    assert sorted(LOCALE_KINDS) == sorted(LANGUAGES)
+    assert sorted(p.stem for p in LOCALES.glob("*.txt")) == sorted(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", sorted(LOCALE_KINDS))
+def test_whatsapp_lines_are_recognised_in_every_language(language: str) -> None:
+    records = parse(LOCALES / f"{language}.txt")
+    assert all(isinstance(r, Message) for r in records)
+    assert [m.kind.value for m in messages(records)] == LOCALE_KINDS[language]
+    assert all(m.timestamp.date() == datetime(2023, 2, 21).date() for m in messages(records))  # Eastern digits too
+    assert all(m.sender is None for m in messages(records) if m.kind is Kind.SYSTEM)
+
+
+def test_marks_inside_a_body_and_eastern_digits_are_ignored_for_markers(tmp_path: Path) -> None:
+    text = "21/02/2023, 10:00 - Ana: تم حذف\u200f هذه الرسالة\n21/02/2023, 10:01 - Ana: ٣ تم حذف هذه الرسالة\n"
+    assert [m.kind for m in messages(parse_text(tmp_path, text))] == [Kind.DELETED, Kind.TEXT]

@@ -34,6 +34,7 @@ from typing import BinaryIO
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
 from clone.importers.reading import READ_ERRORS, safe_head
+from clone.importers.whatsapp_locales import ATTACHED, DELETED, ENCRYPTION, MEDIA_OMITTED, MISSED_CALL, every
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "whatsapp"
@@ -41,42 +42,14 @@ PLATFORM = "whatsapp"
 # ---------------------------------------------------------------------------------------------------
 # Marker data: bodies are compared after removing invisible marks and surrounding spaces. Extend freely.
 
-# Whole first line of a media message (placeholders of exports made without media, and the like).
-MEDIA_BODIES = frozenset(
-    {
-        "<Media omitted>",
-        "<media omitted>",  # Android en
-        "<Medien ausgeschlossen>",  # de
-        "<Media weggelaten>",  # nl
-        "<Без медиафайлов>",  # ru
-        "<Média vynechány>",  # cs
-        "<Mídia oculta>",  # pt-BR
-        "<Multimedia omitido>",  # es
-        "<Médias omis>",  # fr
-        "<Media omessi>",  # it
-        "image omitted",
-        "video omitted",
-        "audio omitted",
-        "sticker omitted",
-        "GIF omitted",  # iOS en
-        "Contact card omitted",
-        "document omitted",
-        "画像は含まれていません",  # ja: image omitted
-        "live location shared",  # Android live location
-    }
-)
-
-# Endings of a media message's first line: documents, and Android "<file> (file attached)" per locale.
-MEDIA_SUFFIXES = (
-    "document omitted",
-    "(file attached)",
-    "(arquivo anexado)",
-    "(bestand bijgevoegd)",
-    "(Datei angehängt)",
-    "(archivo adjunto)",
-    "(fichier joint)",
-    "(file allegato)",
-)
+# Whole first line of a media message, endings of one (documents, Android "(file attached)"), deleted
+# messages (compared without a trailing period), and notices WhatsApp writes under a person's (or the
+# group's) name on iOS: system, and sender None because nobody wrote them (Android writes them without a
+# name, which makes them system anyway). The wording of every UI language is in whatsapp_locales.
+MEDIA_BODIES = frozenset(every(MEDIA_OMITTED))
+MEDIA_SUFFIXES = every(ATTACHED)
+DELETED_BODIES = frozenset(every(DELETED))
+SYSTEM_PREFIXES = every(ENCRYPTION) + every(MISSED_CALL)
 
 # iOS "<attached: 00000001-PHOTO-2019-06-20-16-00-15.jpg>" in any language: the 8-digit media id is the tell.
 _ATTACHED = re.compile(r"<\s*[^<>:\d]{2,40}:\s*\d{8}-[^<>]*>$")
@@ -84,53 +57,6 @@ _ATTACHED = re.compile(r"<\s*[^<>:\d]{2,40}:\s*\d{8}-[^<>]*>$")
 # Locations: iOS " Place (Area): https://maps.google.com/?q=lat,lon" (one line, leading space);
 # Android "Place\nArea\nlocation: https://maps.google.com/?q=lat,lon" (three lines).
 _LOCATION = re.compile(r"[^\n]*: https://maps\.google\.com/\?q=-?[\d.]+,-?[\d.]+\s*")
-
-# Deleted messages, compared without a trailing period.
-DELETED_BODIES = frozenset(
-    {
-        "This message was deleted",
-        "You deleted this message",  # en
-        "Mensagem apagada",
-        "Esta mensagem foi apagada",
-        "Você apagou esta mensagem",  # pt
-        "Se eliminó este mensaje",
-        "Este mensaje fue eliminado",
-        "Eliminaste este mensaje",  # es
-        "Diese Nachricht wurde gelöscht",
-        "Du hast diese Nachricht gelöscht",  # de
-        "Ce message a été supprimé",
-        "Vous avez supprimé ce message",  # fr
-        "Questo messaggio è stato eliminato",
-        "Hai eliminato questo messaggio",  # it
-        "Dit bericht is verwijderd",
-        "Je hebt dit bericht verwijderd",  # nl
-        "Данное сообщение удалено",
-        "Вы удалили данное сообщение",  # ru
-    }
-)
-
-# Notices WhatsApp writes under a person's (or the group's) name on iOS: system, and sender None because
-# nobody wrote them. Android writes them without a name, which makes them system anyway.
-SYSTEM_PREFIXES = (
-    "Messages and calls are end-to-end encrypted",
-    "Messages to this group are now secured with end-to-end encryption",
-    "Messages to this chat and calls are now secured with end-to-end encryption",
-    "Messages you send to this group are now secured with end-to-end encryption",
-    "Messages you send to this chat and calls are now secured with end-to-end encryption",
-    "Your security code with ",
-    "As mensagens e ligações são protegidas com a criptografia de ponta a ponta",
-    "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta",
-    "Los mensajes y las llamadas están cifrados de extremo a extremo",
-    "Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt",
-    "Les messages et les appels sont chiffrés de bout en bout",
-    "I messaggi e le chiamate sono crittografati end-to-end",
-    "Berichten en oproepen zijn end-to-end versleuteld",
-    "Сообщения и звонки защищены сквозным шифрованием",
-    "Missed voice call",
-    "Missed video call",
-    "Missed group voice call",
-    "Missed group video call",
-)
 
 # File-name prefixes WhatsApp gives exports ("WhatsApp Chat with Ana.txt", "WhatsApp Chat - Ana.zip").
 CHAT_FILE_PREFIXES = (
@@ -448,18 +374,38 @@ _EXACT |= {body + end: _DELETED for body in DELETED_BODIES for end in ("", ".")}
 def classify(first: str, text: str) -> Kind:
     """Kind of an authored message from its first line (placeholders) and whole text (locations)."""
     key = first.strip(_STRIP) if first[:1] in _BLANK or first[-1:] in _BLANK else first
+    kind = _marker(key, first is text)
+    if kind is None and not key.isascii():  # RTL exports put marks inside bodies and write Eastern digits
+        plain = normalise(key)
+        if plain != key:
+            kind = _marker(plain, first is text)
+    if kind is not None:
+        return kind
+    if "maps.google.com" in text and _is_location(text):
+        return _MEDIA
+    return _TEXT
+
+
+def _marker(key: str, one_line: bool) -> Kind | None:
+    """The kind of a placeholder or notice WhatsApp wrote, from the first line; None for anything else."""
     kind = _EXACT.get(key)
     if kind is not None:
-        return _TEXT if kind is _DELETED and first is not text else kind
+        return _TEXT if kind is _DELETED and not one_line else kind
     if key.endswith(MEDIA_SUFFIXES):
         return _MEDIA
     if key.startswith(SYSTEM_PREFIXES):
         return _SYSTEM
     if "<" in key and _ATTACHED.search(key):
         return _MEDIA
-    if "maps.google.com" in text and _is_location(text):
-        return _MEDIA
-    return _TEXT
+    return None
+
+
+# Invisible marks dropped, odd spaces made plain, Arabic-Indic and Persian digits read as ASCII.
+_PLAIN = _NAME_TABLE | str.maketrans({chr(base + n): str(n) for base in (0x660, 0x6F0) for n in range(10)})
+
+
+def normalise(body: str) -> str:
+    return body.translate(_PLAIN).strip()
 
 
 def _is_location(text: str) -> bool:
