@@ -3,6 +3,7 @@
 Everything here reads the workspace only (workspace.json, import-report.json, the messages and the
 dataset); nothing is recomputed from the exports. The HTML file (clone/pages/inspect.html.j2) has no scripts
 and loads nothing: it is private chat data, so the templates escape every value and a CSP forbids any fetch.
+One concern (the inspect report: its statistics and their tables), hence one file a little over 400 lines.
 """
 
 from __future__ import annotations
