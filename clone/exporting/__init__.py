@@ -14,7 +14,7 @@ ollama (Go chat templates, Modelfile). This one runs them in order and writes th
 
 from __future__ import annotations
 
-import json
+import shlex
 import time
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -155,7 +155,7 @@ def readme(result: ExportResult, talk: dict[str, str], repetition_penalty: float
     if result.gguf is not None:
         lines.append(
             f"- `{GGUF_NAME}`: the same weights for llama.cpp ({result.gguf_type}): "
-            f"`llama-cli -m {GGUF_NAME} -cnv -sys {json.dumps(result.system)}`"
+            f"`llama-cli -m {GGUF_NAME} -cnv -sys {shlex.quote(result.system)}`"  # safe to paste in a shell
         )
     lines += [
         "- `Modelfile`: for Ollama, with the chat template, stop tokens, system prompt and sampling of `clone talk`.",

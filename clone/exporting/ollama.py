@@ -113,10 +113,18 @@ def modelfile(
         "PARAMETER repeat_last_n -1",  # the whole context, as transformers penalises (Ollama's default: 64 tokens)
         f"PARAMETER num_ctx {num_ctx}",
         "",
-        f'SYSTEM """{system.replace(chr(34) * 3, chr(34))}"""',
+        f'SYSTEM """{triple_quoted(system)}"""',
         "",
     ]
     return "\n".join(lines)
+
+
+def triple_quoted(text: str) -> str:
+    """``text`` made safe inside a Modelfile's \"\"\" block: Ollama ends the block at the first three quotes, so runs of
+    quotes become one and a closing quote is kept apart from the block's end (names and notes are user data: five
+    quotes must not close SYSTEM and start a directive such as ADAPTER)."""
+    text = re.sub(r'"{2,}', '"', text)
+    return f"{text} " if text.endswith('"') else text
 
 
 def ollama_name(me: str) -> str:
