@@ -803,3 +803,39 @@ def test_whatsapp_lines_are_recognised_in_every_language(language: str) -> None:
 def test_marks_inside_a_body_and_eastern_digits_are_ignored_for_markers(tmp_path: Path) -> None:
     text = "21/02/2023, 10:00 - Ana: تم حذف\u200f هذه الرسالة\n21/02/2023, 10:01 - Ana: ٣ تم حذف هذه الرسالة\n"
     assert [m.kind for m in messages(parse_text(tmp_path, text))] == [Kind.DELETED, Kind.TEXT]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Layouts: the iOS Buddhist-era suffix, two phones' exports joined, corrupt two-digit years.
+
+
+def test_ios_buddhist_era_suffix(tmp_path: Path) -> None:
+    text = "[3/18/2565 BE, 14:56:01] Ana: hi\n[3/19/2565 BE, 09:00:00] Bo: yo\n"
+    assert [m.timestamp for m in messages(parse_text(tmp_path, text))] == [
+        datetime(2022, 3, 18, 14, 56, 1),
+        datetime(2022, 3, 19, 9),
+    ]
+
+
+def test_joined_exports_get_day_month_order_per_clock(tmp_path: Path) -> None:
+    """One phone wrote 12-hour m/d/y, the other 24-hour d/m/y: each layout is read in its own order."""
+    text = (
+        "3/4/19 12:03 AM - Ana: a\n3/25/19 1:00 PM - Ana: b\n"  # 12-hour: month first (25 is a day)
+        "4/3/19 0:03 - Bo: c\n25/3/19 13:00 - Bo: d\n"  # 24-hour: day first
+    )
+    stamps = [m.timestamp for m in messages(parse_text(tmp_path, text))]
+    assert stamps == [datetime(2019, 3, 4, 0, 3), datetime(2019, 3, 25, 13)] * 2
+
+
+def test_corrupt_two_digit_year_is_reported_as_an_outlier(tmp_path: Path) -> None:
+    text = "21/02/22, 10:00 - Ana: a\n22/02/39, 10:01 - Ana: b\nsecond line\n23/02/22, 10:02 - Ana: c\n"
+    records = parse_text(tmp_path, text)
+    assert [m.text for m in messages(records)] == ["a", "c"]
+    [skip] = [r for r in records if isinstance(r, Skipped)]
+    assert skip.source.line == 2 and skip.reason.startswith("outlier date")
+    assert skip.text == "22/02/39, 10:01 - Ana: b\nsecond line"
+
+
+def test_thai_two_digit_buddhist_years_are_not_outliers(tmp_path: Path) -> None:
+    text = "21/02/65, 10:00 - Ana: a\n22/02/65, 10:01 - Ana: b\n"
+    assert [m.timestamp.year for m in messages(parse_text(tmp_path, text))] == [2022, 2022]

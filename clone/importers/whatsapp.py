@@ -97,7 +97,7 @@ def _grammar(marks: str, spaces: str) -> tuple[re.Pattern[str], re.Pattern[str]]
     # Arabic-Indic digits. Outer fields have 4 digits or 1-2 (a 4-digit year; "01/01/1911:25" stays sane);
     # a last field may be a Japanese era year ("3/27/R4": Reiwa 4, see JAPANESE_ERAS).
     outer = r"(?:\d{4}|\d{1,2})"
-    last = rf"(?:\d{{4}}|[{JAPANESE_ERA_LETTERS}]?\d{{1,2}})"
+    last = rf"(?:\d{{4}}(?:{s}BE)?|[{JAPANESE_ERA_LETTERS}]?\d{{1,2}})"  # "3/18/2565 BE": iOS, Buddhist era
     date = rf"(?P<date>{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{last}){m}(?P<dot>\.)?"
     time = (
         rf"(?P<time>(?P<h>\d{{1,2}}){m}[:.]{m}(?P<mi>\d{{2}})(?:{m}[:.]{m}(?P<s>\d{{2}}))?"
@@ -205,6 +205,8 @@ _NAME_TABLE = str.maketrans({c: None for c in MARKS} | {"\u00a0": " ", "\u202f":
 _STRIP = MARKS + SPACES + "\t"
 _BLANK = frozenset(_STRIP + "\n\r")  # what a first or last character must not be for a body to need no strip
 _INVALID = datetime.min  # "not a real timestamp": the line is treated as text
+_OUTLIER = datetime.max  # a header whose two-digit year is corrupt: the message is reported, not placed
+OUTLIER = "outlier date (a corrupt two-digit year, decades away from the messages before it)"
 _UNSEEN = object()
 _CACHE_LIMIT = 8192  # caches are cleared when full, so memory stays flat on any file
 _MAX_SENDERS = 10_000
@@ -231,6 +233,15 @@ def _year(value: str) -> int:
     elif year > 2400:  # Buddhist era (Thai locale): 2565 -> 2022
         year -= 543
     return year
+
+
+def _outlier(year: int, last_year: int | None, date_text: str) -> bool:
+    """A two-digit year read as Buddhist era ("22/02/39" -> 1996) far from the message before it: "39" in a
+    2022 file is a corrupt year, not a Thai one (a Thai file's years all come through the same mapping)."""
+    if last_year is None or abs(year - last_year) <= 1:
+        return False
+    short = _DIGITS.findall(date_text)[-1]
+    return len(short) <= 2 and int(short) + 2000 > datetime.now().year + 1
 
 
 def parse_date(text: str, day_first: bool) -> tuple[int, int, int] | None:
@@ -265,6 +276,8 @@ class Survey:
     first_text_line: int | None = None  # first non-blank line, for error messages
     day_votes: int = 0  # dates whose first field is > 12
     month_votes: int = 0  # dates whose second field is > 12
+    # The same votes per clock (True: 12-hour headers): a file joined from two phones' exports has two layouts.
+    clock_votes: dict[bool, list[int]] = field(default_factory=lambda: {False: [0, 0], True: [0, 0]})
     default_day_first: bool = True
     senders: set[str] = field(default_factory=set)
     layouts: Counter[str] = field(default_factory=Counter)  # layout() of the sampled ASCII headers
@@ -290,6 +303,16 @@ class Survey:
             return self.day_votes > self.month_votes
         return self.default_day_first
 
+    def day_first_for(self, twelve_hour: bool) -> bool:
+        """The order of one clock's headers: its own votes where they decide, else the file's."""
+        day, month = self.clock_votes[twelve_hour]
+        return day > month if day != month else self.day_first
+
+    @property
+    def mixed_clocks(self) -> bool:
+        """Whether the two clocks' headers vote for different orders (two exports joined)."""
+        return self.day_first_for(False) != self.day_first_for(True)
+
 
 def _default_day_first(match: re.Match[str]) -> bool:
     """Order for files whose dates never show a field > 12. Most locales write the day first; the
@@ -298,15 +321,17 @@ def _default_day_first(match: re.Match[str]) -> bool:
     return not ("/" in match.group("date") and match.group("ap") is not None)
 
 
-def _vote(survey: Survey, date: str) -> None:
+def _vote(survey: Survey, date: str, twelve_hour: bool) -> None:
     a, b, _ = _DIGITS.findall(date)
     if len(a) >= 3:
         return  # year first: always y-m-d
     first, second = int(a), int(b)
     if first > 12 >= second:
         survey.day_votes += 1
+        survey.clock_votes[twelve_hour][0] += 1
     elif second > 12 >= first:
         survey.month_votes += 1
+        survey.clock_votes[twelve_hour][1] += 1
 
 
 def survey(chunks: Iterable[str], stop_early: bool = True) -> Survey:
@@ -345,7 +370,7 @@ def survey(chunks: Iterable[str], stop_early: bool = True) -> Survey:
                         result.layouts[layout(match)] += 1
                 if date != last_date:  # consecutive messages share a date: vote once per run
                     last_date = date
-                    _vote(result, date)
+                    _vote(result, date, match.group("ap") is not None)
                 if raw and raw not in raw_names and len(raw_names) < _MAX_SENDERS:
                     raw_names.add(raw)
                     result.senders.add(clean_name(raw))
@@ -374,38 +399,23 @@ _EXACT |= {body + end: _DELETED for body in DELETED_BODIES for end in ("", ".")}
 def classify(first: str, text: str) -> Kind:
     """Kind of an authored message from its first line (placeholders) and whole text (locations)."""
     key = first.strip(_STRIP) if first[:1] in _BLANK or first[-1:] in _BLANK else first
-    kind = _marker(key, first is text)
-    if kind is None and not key.isascii():  # RTL exports put marks inside bodies and write Eastern digits
-        plain = normalise(key)
-        if plain != key:
-            kind = _marker(plain, first is text)
-    if kind is not None:
-        return kind
-    if "maps.google.com" in text and _is_location(text):
-        return _MEDIA
-    return _TEXT
-
-
-def _marker(key: str, one_line: bool) -> Kind | None:
-    """The kind of a placeholder or notice WhatsApp wrote, from the first line; None for anything else."""
     kind = _EXACT.get(key)
     if kind is not None:
-        return _TEXT if kind is _DELETED and not one_line else kind
-    if key.endswith(MEDIA_SUFFIXES):
+        return _TEXT if kind is _DELETED and first is not text else kind
+    suffixes = _SUFFIXES.get(key[-_AFFIX:])
+    if suffixes is not None and key.endswith(suffixes):
         return _MEDIA
-    if key.startswith(SYSTEM_PREFIXES):
+    prefixes = _PREFIXES.get(key[:_AFFIX])
+    if prefixes is not None and key.startswith(prefixes):
         return _SYSTEM
     if "<" in key and _ATTACHED.search(key):
         return _MEDIA
-    return None
-
-
-# Invisible marks dropped, odd spaces made plain, Arabic-Indic and Persian digits read as ASCII.
-_PLAIN = _NAME_TABLE | str.maketrans({chr(base + n): str(n) for base in (0x660, 0x6F0) for n in range(10)})
-
-
-def normalise(body: str) -> str:
-    return body.translate(_PLAIN).strip()
+    if "maps.google.com" in text and _is_location(text):
+        return _MEDIA
+    if not key.isascii() and _UNPLAIN.search(key):  # RTL exports: marks inside bodies, Eastern digits
+        plain = normalise(key)
+        return classify(plain, plain if first is text else text)
+    return _TEXT
 
 
 def _is_location(text: str) -> bool:
@@ -413,6 +423,31 @@ def _is_location(text: str) -> bool:
     if not _LOCATION.fullmatch(lines[-1]):
         return False
     return len(lines) == 3 or (len(lines) == 1 and text[:1] == " ")
+
+
+# Hundreds of wordings: each message tries only those sharing its first (prefixes) or last (suffixes)
+# _AFFIX characters, one dict lookup instead of a scan of them all.
+_AFFIX = 3
+
+
+def _by_affix(wordings: tuple[str, ...], end: slice) -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for wording in wordings:
+        table[wording[end]] = (*table.get(wording[end], ()), wording)
+    return table
+
+
+_PREFIXES = _by_affix(SYSTEM_PREFIXES, slice(None, _AFFIX))
+_SUFFIXES = _by_affix(MEDIA_SUFFIXES, slice(-_AFFIX, None))
+assert min(map(len, SYSTEM_PREFIXES + MEDIA_SUFFIXES)) >= _AFFIX
+
+# Invisible marks dropped, odd spaces made plain, Arabic-Indic and Persian digits read as ASCII.
+_PLAIN = _NAME_TABLE | str.maketrans({chr(base + n): str(n) for base in (0x660, 0x6F0) for n in range(10)})
+_UNPLAIN = re.compile(f"[{MARKS}\u00a0\u202f\u0660-\u0669\u06f0-\u06f9]")
+
+
+def normalise(body: str) -> str:
+    return body.translate(_PLAIN).strip()
 
 
 def split_author(rest: str, is_sender: Callable[[str], bool]) -> tuple[str | None, str]:
@@ -461,25 +496,33 @@ class _Parser:
     def __init__(self, name: str, chat: str, facts: Survey, whole_survey: Callable[[], Survey]):
         self.name, self.chat, self.facts, self.whole_survey = name, chat, facts, whole_survey
         self.day_first, self.layout = facts.day_first, facts.layout
+        self.mixed = facts.mixed_clocks
+        self.last_year: int | None = None  # year of the last good timestamp, to catch corrupt two-digit years
         self.ascii_first = facts.ascii_first
         self.dates: dict[str, tuple[int, int, int] | None] = {}  # "20.06.19" -> (2019, 6, 20)
         self.names: dict[str, str] = {}  # raw name -> clean name
 
     def _timestamp(self, match: re.Match[str]) -> datetime:
         date_text, hour, minute, second, ampm = match.group("date", "h", "mi", "s", "ap")
-        ymd = self.dates.get(date_text, _UNSEEN)
+        key = date_text if not self.mixed else f"{date_text}|{ampm is not None}"
+        ymd = self.dates.get(key, _UNSEEN)
         if ymd is _UNSEEN:
-            ymd = _bound(self.dates)[date_text] = parse_date(date_text, self.day_first)
+            day_first = self.day_first if not self.mixed else self.facts.day_first_for(ampm is not None)
+            ymd = _bound(self.dates)[key] = parse_date(date_text, day_first)
         if ymd is None:
             return _INVALID
         h = _CLOCK[hour]
         if ampm is not None:  # 12-hour clock; "00:08 a. m." is 00:08, "12:10 p. m." is 12:10
             h = h % 12 + 12 if ampm[0] in "Ppم" else h % 12
         y, m, d = ymd
+        if y != self.last_year and _outlier(y, self.last_year, date_text):
+            return _OUTLIER
         try:
-            return datetime(y, m, d, h, _CLOCK[minute], _CLOCK[second] if second else 0)
+            stamp = datetime(y, m, d, h, _CLOCK[minute], _CLOCK[second] if second else 0)
         except ValueError:  # 25:00 and the like: not a header
             return _INVALID
+        self.last_year = y
+        return stamp
 
     def run(self, chunks: Iterable[str]) -> Iterator[Message | Skipped]:
         """Records from a file's chunks (see _chunks). A chunk's lines between two headers are one block:
@@ -559,6 +602,9 @@ class _Parser:
         """The record for a complete message: header fields + first body line, and continuation lines."""
         lineno, header, stamp, sender, first = pending
         text = "\n".join([first, *more]) if more else first
+        if stamp is _OUTLIER:
+            line = header.string[header.start() + 1 : header.end("body")]
+            return Skipped(Source(self.name, lineno), OUTLIER, "\n".join([line, *more]))
         if (not text or text[0] in _BLANK) and not text.strip(_STRIP + "\n"):
             line = header.string[header.start() + 1 : header.end("body")]
             return Skipped(Source(self.name, lineno), "empty message", line)
