@@ -671,3 +671,15 @@ def test_header_and_body_fallbacks(tmp_path: Path) -> None:
     assert (message.sender, message.extra["address"]) == ("Jürgen", "j@x.org")
     assert message.chat == "Hello \u2014 café"
     assert message.text == "café €" and "to" not in message.extra
+
+
+def test_mbox_sender_from_the_envelope_when_there_is_no_from_header(tmp_path: Path) -> None:
+    data = (
+        b"From b1ff@example.com Sun May  6 10:00:00 2012\nSubject: hi\nDate: Sun, 6 May 2012 10:00:00 +0000\n\nhello\n"
+        b"From 1712345678901234567@xxx Sun May  6 11:00:00 2012\nSubject: gmail id\n\ntext\n"
+    )
+    first, second = _records(tmp_path, data)
+    assert isinstance(first, Message) and first.sender == "b1ff@example.com" and first.text == "hello"
+    assert first.extra["address"] == "b1ff@example.com"
+    assert first.extra["sender_from"] == "mbox envelope (no From header)"
+    assert isinstance(second, Skipped) and second.reason == "no sender (From header)"  # a Gmail id, no address

@@ -226,6 +226,9 @@ def _convert(msg: MailMessage, envelope: bytes | None, source: Source) -> Messag
     if timestamp is None:
         return Skipped(source, "no parseable Date header", subject)
     senders = addresses(msg, "from") or addresses(msg, "sender")
+    from_envelope = not senders and envelope is not None and (address := envelope_sender(envelope)) is not None
+    if from_envelope:
+        senders = [("", address)]
     if not senders:
         return Skipped(source, "no sender (From header)", subject)
     name, address = senders[0]
@@ -233,6 +236,8 @@ def _convert(msg: MailMessage, envelope: bytes | None, source: Source) -> Messag
     if not text:
         return Skipped(source, "empty after removing quotes", subject)
     extra = {"address": address, "subject": subject}
+    if from_envelope:
+        extra["sender_from"] = ENVELOPE_SENDER
     extra.update({key: ", ".join(_format(a) for a in found) for key in ("to", "cc") if (found := addresses(msg, key))})
     if offset:
         extra["utc_offset"] = offset
@@ -355,6 +360,20 @@ def _parse_date(value: str) -> datetime | None:
         return email.utils.parsedate_to_datetime(" ".join(value.split()))
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+ENVELOPE_SENDER = "mbox envelope (no From header)"
+_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}")
+
+
+def envelope_sender(envelope: bytes) -> str | None:
+    """The address of "From b1ff@example.com Sun May  6 ...", for a message without From/Sender headers;
+    None where the envelope holds no address (Gmail writes "From 1712345678901234567@xxx", an id)."""
+    parts = envelope.split(None, 2)
+    if len(parts) < 2:
+        return None
+    address = parts[1].decode("utf-8", "replace").strip("<>")
+    return address if _ADDRESS.fullmatch(address) and address.upper() != "MAILER-DAEMON" else None
 
 
 def _envelope_date(envelope: bytes) -> datetime | None:
