@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -11,13 +12,14 @@ from typing import Any
 import pytest
 
 from clone.errors import ImportFileError
-from clone.importers import ExportFile, detect, load
+from clone.importers import IMPORTERS, ExportFile, detect, load
 from clone.importers.discord import OWNER_FALLBACK
 from clone.messages import Kind, Message, Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 PACKAGE = FIXTURES / "discord-data-package"
 CHANNEL = "496503416080564238"
+PACKAGE_IMPORTER = IMPORTERS["discord-package"]
 
 
 def parse(path: Path, member: str | None = None) -> list[Message | Skipped]:
@@ -577,3 +579,35 @@ def test_package_malformed_json_names_the_file(tmp_path: Path):
         load([tmp_path])
     assert (caught.value.file, caught.value.line) == (str(path), 2)
     assert str(caught.value).startswith(f"{path}:2: malformed Discord messages.json")
+
+
+def package_parse(tmp_path: Path, content: str) -> list[Message | Skipped]:
+    """The package importer on ``content`` as a messages.json, sniffed or not (hostile files may not be)."""
+    write(tmp_path / "messages" / "c1" / "channel.json", channel("1", type=0))
+    path = write(tmp_path / "messages" / "c1" / "messages.json", content)
+    return list(PACKAGE_IMPORTER.parse(ExportFile(path)))
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("[" * 200_000, "nested deeper than 256 levels"),  # would take gigabytes as ijson prefixes
+        ('[{"ID": ' + "[" * 300 + "]" * 300 + "}]", "nested deeper than 256 levels"),
+        ('[{"ID": NaN}]', "invalid char in json text near '[{\"ID\": NaN}]'"),  # yajl reads strict JSON only
+        ('[{"ID": 1}, {"ID": 2', "the file ends early (cut off?)"),
+    ],
+    ids=["deep", "deep-in-a-row", "nan", "cut"],
+)
+def test_package_hostile_json_is_a_clear_error_in_bounded_time(tmp_path: Path, content: str, error: str):
+    start = time.perf_counter()
+    with pytest.raises(ImportFileError) as caught:
+        package_parse(tmp_path, content)
+    assert str(caught.value).startswith(str(tmp_path / "messages" / "c1" / "messages.json") + ":")
+    assert str(caught.value).endswith(error)
+    assert time.perf_counter() - start < 2
+
+
+def test_package_numbers_keep_the_json_module_types(tmp_path: Path):
+    # ijson would give Decimal("1E+5"); the records say what json.loads would have said.
+    records = package_parse(tmp_path, "[1e5, 7, 2.50]")
+    assert [(r.reason, r.text) for r in records] == [("not a message object", t) for t in ("100000.0", "7", "2.5")]
