@@ -18,6 +18,13 @@ The steps underneath are there too: `clone.load(paths)` reads exports into messa
 turns messages into the dataset.
 """
 
+import os
+
+# Nothing leaves the machine: Hugging Face telemetry is off before any of its libraries is imported (clone imports
+# them lazily, so this runs first); huggingface_hub honours both names.
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["DO_NOT_TRACK"] = "1"
+
 from clone.chat import Clone, Conversation
 from clone.dataset import DatasetOptions, build_dataset, load_dataset_dict
 from clone.dataset.build import DatasetSummary
