@@ -18,7 +18,7 @@ from clone.identity import load_contacts, names, resolve_me, save_aliases, saved
 from clone.messages import Message
 from clone.models import DEFAULT_MODEL
 from clone.settings import setting
-from clone.workspace import Workspace, atomic_dir, write_json_atomic, write_text_atomic
+from clone.workspace import Workspace, atomic_dir, private, write_json_atomic, write_text_atomic
 
 
 @dataclass
@@ -44,6 +44,11 @@ class DatasetOptions:
     redact_names: bool = setting(False, "Also replace other people's names.")
     exclude: list[str] = field(
         default_factory=list, metadata={"help": "Leave out every chat with this person (repeat)."}
+    )
+    memory_tokens: int = setting(
+        0,
+        "Give each sample a memory block of up to this many tokens, retrieved from strictly earlier conversations "
+        "(0: no memory; 128-256 on a CPU recipe). Builds the workspace's memory first.",
     )
 
     def __post_init__(self) -> None:
@@ -110,6 +115,7 @@ def split_by_time(conversations: Sequence[Conversation], test_fraction: float) -
     return ordered[:cut], ordered[cut:]
 
 
+@private
 def build_dataset(
     messages: Sequence[Message],
     me: str | Sequence[str] = (),
@@ -129,19 +135,14 @@ def build_dataset(
     me_name = max(me_names, key=lambda n: counts[n])  # the most used alias names the clone
 
     dropped: Counter[str] = Counter()
-    kept = exclude_people(messages, options.exclude, dropped)
-    kept = drop_copies(kept, options.min_copy_chars, dropped)
-    kept = drop_long(kept, options.max_turn_chars, dropped)
-    conversations = build_conversations(kept, me_names, timedelta(minutes=options.gap_minutes))
-    conversations = keep_languages(conversations, options.languages, dropped)
-    redactor = _redactor(options, others=set(counts) - me_names, regions=phone_regions(counts))
-    if redactor:
-        redact_conversations(conversations, redactor)
-    count = token_counter(options.tokenizer) if options.max_tokens else None
+    history = redacted_history(messages, me_names, options, dropped, forgotten_people(workspace))
+    conversations, redactor = history.conversations, history.redactor
+    count = token_counter(options.tokenizer) if options.max_tokens or options.memory_tokens else None
     pieces = [w for c in conversations for w in windows(c, options.max_turns, options.max_tokens, count)]
     train, test = split_by_time(pieces, options.test_fraction)
     if not train:
         raise CloneError(f"no conversation in which {me_name} replies to someone: nothing to train on")
+    memory = memory_blocks(workspace, history, me_name, {"train": train, "test": test}, options, count)
 
     splits = {"train": train, "test": test}
     summary = DatasetSummary(
@@ -156,8 +157,64 @@ def build_dataset(
         redacted=redactor.counts() if redactor else {},
         options=asdict(options),
     )
-    _save(workspace, splits, messages, me_names, me_name, summary)
+    _save(workspace, splits, messages, me_names, me_name, summary, memory)
     return summary
+
+
+def memory_blocks(workspace, history: History, me_name: str, splits, options: DatasetOptions, count) -> dict:
+    """With ``memory_tokens``: build the workspace's memory, then each sample's block, retrieved with what the
+    others say in it from conversations that ended before it began (never its own later turns, nor the future)."""
+    if not options.memory_tokens:
+        return {}
+    from clone.memory import open_store, recall_for, write_memory
+
+    write_memory(workspace, history.conversations, history.people, me_name)
+    memory, contacts = open_store(workspace), load_contacts(workspace)
+    try:
+        return {
+            name: [recall_for(memory, c, me_name, contacts, options.memory_tokens, count).block for c in convs]
+            for name, convs in splits.items()
+        }
+    finally:
+        memory.close()
+
+
+@dataclass
+class History:
+    """The conversations training and memory both learn from, redacted; ``people``: the other people in each
+    conversation by their real names (taken before names are redacted), which memory's scope needs."""
+
+    conversations: list[Conversation]
+    people: list[frozenset[str]]
+    redactor: Redactor | None
+
+
+def redacted_history(
+    messages: Sequence[Message],
+    me_names: set[str],
+    options: DatasetOptions,
+    dropped: Counter[str],
+    forgotten: Sequence[str] = (),
+) -> History:
+    """Excluded (and forgotten) people, copies and walls of text, conversations, languages, then redaction."""
+    counts = sender_counts(messages)
+    kept = exclude_people(messages, [*options.exclude, *forgotten], dropped)
+    kept = drop_copies(kept, options.min_copy_chars, dropped)
+    kept = drop_long(kept, options.max_turn_chars, dropped)
+    conversations = build_conversations(kept, me_names, timedelta(minutes=options.gap_minutes))
+    conversations = keep_languages(conversations, options.languages, dropped)
+    people = [frozenset(t.speaker for t in c.turns if not t.is_me) for c in conversations]
+    redactor = _redactor(options, others=set(counts) - me_names, regions=phone_regions(counts))
+    if redactor:
+        redact_conversations(conversations, redactor)
+    return History(conversations, people, redactor)
+
+
+def forgotten_people(workspace: Workspace) -> list[str]:
+    """People the user told `clone memory forget` to forget: kept out of training too."""
+    from clone.memory.store import Decisions
+
+    return Decisions.load(workspace).forgotten_people
 
 
 def exclude_people(messages: Sequence[Message], people: Sequence[str], dropped: Counter[str]) -> list[Message]:
@@ -192,7 +249,7 @@ def redact_conversations(conversations: Sequence[Conversation], redactor: Redact
                 turn.speaker = redactor.redact(turn.speaker)
 
 
-def _save(workspace, splits, messages, me_names, me_name, summary: DatasetSummary) -> None:
+def _save(workspace, splits, messages, me_names, me_name, summary: DatasetSummary, memory: dict) -> None:
     import datasets
     from datasets import Dataset, DatasetDict  # heavy import, only needed here
 
@@ -200,7 +257,12 @@ def _save(workspace, splits, messages, me_names, me_name, summary: DatasetSummar
     contacts = load_contacts(workspace)
     data = DatasetDict(
         {
-            name: Dataset.from_list([to_sample(c, me_name, contacts) for c in convs])
+            name: Dataset.from_list(
+                [
+                    to_sample(c, me_name, contacts, m)
+                    for c, m in zip(convs, memory.get(name, [""] * len(convs)), strict=True)
+                ]
+            )
             for name, convs in splits.items()
             if convs
         }

@@ -45,8 +45,9 @@ def part_of_day(when: datetime) -> str:
     return "evening" if 17 <= when.hour < 22 else "night"
 
 
-def system_prompt(context: Context) -> str:
-    """The compact system prompt of a sample; ``clone talk`` builds the same one."""
+def system_prompt(context: Context, memory: str = "") -> str:
+    """The compact system prompt of a sample; ``clone talk`` builds the same one. ``memory``: the block
+    clone.memory.memory_block retrieved for this reply, after the prompt (none: the prompt is unchanged)."""
     c, where = context, PLATFORM_NAMES.get(context.platform, context.platform)
     if c.group:
         with_whom = f" with {', '.join(c.members)}" if c.members else ""
@@ -55,7 +56,8 @@ def system_prompt(context: Context) -> str:
         relation = f" ({c.relationship})" if c.relationship else ""
         who = f"chatting with {c.partner or 'a friend'}{relation} on {where}"
     when = f" It is {c.when:%A} {part_of_day(c.when)}, {c.when.day} {c.when:%B %Y}." if c.when else ""
-    return f"You are {c.me}, {who}.{when} Reply as {c.me} would."
+    prompt = f"You are {c.me}, {who}.{when} Reply as {c.me} would."
+    return f"{prompt}\n\n{memory}" if memory else prompt
 
 
 def context_of(conversation: Conversation, me: str, contacts: dict[str, str]) -> Context:
@@ -79,11 +81,12 @@ def _user_text(turns: list[Turn], group: bool) -> str:
 
 
 def to_messages(
-    conversation: Conversation, me_name: str, contacts: dict[str, str] | None = None
+    conversation: Conversation, me_name: str, contacts: dict[str, str] | None = None, memory: str = ""
 ) -> list[dict[str, str]]:
-    """One conversation as chat messages: a system prompt, then user and assistant turns alternating."""
+    """One conversation as chat messages: a system prompt (with its memory block, if any), then user and
+    assistant turns alternating."""
     group = conversation.is_group
-    rows = [{"role": "system", "content": system_prompt(context_of(conversation, me_name, contacts or {}))}]
+    rows = [{"role": "system", "content": system_prompt(context_of(conversation, me_name, contacts or {}), memory)}]
     pending: list[Turn] = []  # other people's turns since the person last spoke
     for turn in conversation.turns:
         if not turn.is_me:
@@ -99,9 +102,11 @@ def to_messages(
     return rows
 
 
-def to_sample(conversation: Conversation, me_name: str, contacts: dict[str, str] | None = None) -> dict[str, Any]:
+def to_sample(
+    conversation: Conversation, me_name: str, contacts: dict[str, str] | None = None, memory: str = ""
+) -> dict[str, Any]:
     return {
-        "messages": to_messages(conversation, me_name, contacts),
+        "messages": to_messages(conversation, me_name, contacts, memory),
         "platform": conversation.platform,
         "chat": conversation.chat,
         "start": conversation.start.isoformat(),

@@ -1,0 +1,220 @@
+"""Retrieval inside the scope: the security boundary between the people the clone talks with.
+
+Talking with Sam, memory may draw only on conversations Sam took part in (one-to-one, and groups Sam had
+written in), that ended strictly before ``before``, and on personal facts that are not private to someone else:
+stated in chats with at least two different people, or approved by the user. ``scope="all"`` (the owner
+talking to themself) lifts the people rule, never the time rule. With several readers (a group chat), an item
+must be in scope for every one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from clone.errors import CloneError
+from clone.memory.facts import SINGLE, describe
+from clone.memory.store import Memory, fact_key, person_key, stamp
+
+SCOPES = ("contact", "all")
+RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009): rank r scores 1 / (60 + r)
+CANDIDATES = 50  # taken from each ranking before fusing
+MAX_QUERY_WORDS = 24
+FAR_FUTURE = datetime(9999, 1, 1)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An earlier conversation retrieved for a query."""
+
+    id: int
+    platform: str
+    chat: str
+    is_group: bool
+    start: datetime
+    end: datetime
+    people: tuple[str, ...]
+    text: str
+    score: float
+
+    @property
+    def item_id(self) -> str:
+        return f"e{self.id}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A personal fact as the newest statement in scope says it, with its source."""
+
+    id: int
+    kind: str
+    subject: str
+    value: str
+    sentence: str
+    said: datetime
+    chat: str
+    shared: bool  # stated in chats with two or more different people, or approved: not private to anyone
+    approved: bool
+
+    @property
+    def item_id(self) -> str:
+        return f"f{self.id}"
+
+    @property
+    def text(self) -> str:
+        return describe(self.kind, self.subject, self.value)
+
+
+def readers_of(partner: str | Sequence[str] | None) -> list[str]:
+    people = [partner] if isinstance(partner, str) else list(partner or ())
+    return sorted({person_key(p) for p in people if p and p.strip()})
+
+
+def check_scope(scope: str) -> None:
+    if scope not in SCOPES:
+        raise CloneError(f"scope {scope!r}: choose one of {', '.join(SCOPES)}")
+
+
+def scoped(readers: list[str], before: datetime | None, scope: str) -> tuple[str, list]:
+    """SQL selecting the ids of the episodes in scope, and its parameters."""
+    sql, params = "SELECT id FROM episodes WHERE end < ?", [stamp(before or FAR_FUTURE)]
+    if scope == "contact":
+        marks = ", ".join("?" * len(readers))
+        sql += (
+            f" AND id IN (SELECT episode FROM participants WHERE person IN ({marks})"
+            " GROUP BY episode HAVING count(*) = ?)"
+        )
+        params += [*readers, len(readers)]
+    return sql, params
+
+
+def query_words(query: str) -> list[str]:
+    """The query's words for full-text search, without stop words (unless it is all stop words)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = list(dict.fromkeys(re.findall(r"\w+", query.casefold())))
+    content = [w for w in words if w not in ENGLISH_STOP_WORDS]
+    return (content or words)[:MAX_QUERY_WORDS]
+
+
+def lexical_ranking(memory: Memory, query: str, scope_sql: str, params: list) -> list[int]:
+    words = query_words(query)
+    if not words:
+        return []
+    match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+    sql = (
+        f"WITH scoped AS ({scope_sql}) SELECT rowid FROM episodes_fts"
+        " WHERE episodes_fts MATCH ? AND rowid IN scoped ORDER BY rank LIMIT ?"
+    )
+    return [row[0] for row in memory.db.execute(sql, [*params, match, CANDIDATES])]
+
+
+def semantic_ranking(memory: Memory, query: str, in_scope: np.ndarray) -> list[int]:
+    from clone.eval.semantic import embed
+
+    ids, matrix = memory.vectors()
+    mask = np.isin(ids, in_scope)
+    if not query.strip() or not mask.any():
+        return []
+    scores = matrix[mask] @ embed([query])[0]
+    top = np.argsort(-scores)[:CANDIDATES]
+    return [int(i) for i in ids[mask][top]]
+
+
+def fuse(*rankings: list[int]) -> dict[int, float]:
+    scores: dict[int, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, episode in enumerate(ranking, start=1):
+            scores[episode] += 1 / (RRF_K + rank)
+    return scores
+
+
+def retrieve(
+    memory: Memory,
+    partner: str | Sequence[str] | None,
+    query: str,
+    before: datetime | None = None,
+    scope: str = "contact",
+    k: int = 3,
+) -> list[Hit]:
+    """The ``k`` earlier conversations most relevant to ``query`` that ``partner`` may be reminded of: hybrid
+    search (BM25 and embedding cosine, fused by reciprocal rank) inside the scope. No partner in scope
+    "contact": nothing (an unknown reader is told nothing)."""
+    check_scope(scope)
+    readers = readers_of(partner)
+    if scope == "contact" and not readers:
+        return []
+    scope_sql, params = scoped(readers, before, scope)
+    rankings = [lexical_ranking(memory, query, scope_sql, params)]
+    if memory.semantic:
+        in_scope = np.fromiter((row[0] for row in memory.db.execute(scope_sql, params)), dtype=np.int64)
+        rankings.append(semantic_ranking(memory, query, in_scope))
+    scores = fuse(*rankings)
+    best = sorted(scores, key=lambda e: (-scores[e], -e))[:k]
+    return [episode(memory, e, scores[e]) for e in best]
+
+
+def episode(memory: Memory, episode_id: int, score: float = 0.0) -> Hit:
+    platform, chat, group, start, end, text = memory.db.execute(
+        "SELECT platform, chat, is_group, start, end, text FROM episodes WHERE id = ?", (episode_id,)
+    ).fetchone()
+    people = [
+        r[0] for r in memory.db.execute("SELECT name FROM participants WHERE episode = ? ORDER BY name", (episode_id,))
+    ]
+    return Hit(
+        episode_id,
+        platform,
+        chat,
+        bool(group),
+        datetime.fromisoformat(start),
+        datetime.fromisoformat(end),
+        tuple(people),
+        text,
+        score,
+    )
+
+
+def known_facts(
+    memory: Memory, partner: str | Sequence[str] | None, before: datetime | None = None, scope: str = "contact"
+) -> list[Fact]:
+    """The personal facts the clone may use with ``partner``, newest first: for work, home and favourites only
+    the newest statement in scope (the person moved; the old city is no longer true)."""
+    check_scope(scope)
+    readers = set(readers_of(partner))
+    if scope == "contact" and not readers:
+        return []
+    rows = memory.db.execute(
+        "SELECT f.id, f.kind, f.subject, f.value, f.sentence, f.said, f.episode, f.approved, e.platform, e.chat"
+        " FROM facts f JOIN episodes e ON e.id = f.episode WHERE f.said < ? ORDER BY f.said",
+        (stamp(before or FAR_FUTURE),),
+    ).fetchall()
+    people = participants(memory, {row[6] for row in rows})
+    told: dict[str, tuple[set, set, bool]] = defaultdict(lambda: (set(), set(), False))  # chats, people, approved
+    for _, kind, subject, value, _, _, ep, approved, platform, chat in rows:
+        chats, heard, was_approved = told[fact_key(kind, subject, value)]
+        chats.add((platform, chat))
+        heard |= people[ep]
+        told[fact_key(kind, subject, value)] = (chats, heard, was_approved or bool(approved))
+    newest: dict[tuple, Fact] = {}
+    for fid, kind, subject, value, sentence, said, ep, _, _, chat in rows:  # oldest first: later ones replace
+        chats, heard, approved = told[fact_key(kind, subject, value)]
+        shared = approved or (len(chats) >= 2 and len(heard) >= 2)
+        if scope == "all" or shared or readers <= people[ep]:
+            slot = (kind, subject) if kind in SINGLE else (kind, subject, person_key(value))
+            newest[slot] = Fact(
+                fid, kind, subject, value, sentence, datetime.fromisoformat(said), chat, shared, approved
+            )
+    return sorted(newest.values(), key=lambda f: f.said, reverse=True)
+
+
+def participants(memory: Memory, episodes: set[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    for ep, person in memory.db.execute("SELECT episode, person FROM participants"):
+        if ep in episodes:
+            found[ep].add(person)
+    return found
