@@ -16,7 +16,7 @@ from pathlib import Path
 
 from clone.dataset.build import DatasetOptions, DatasetSummary, build_dataset
 from clone.importers import ExportFile, FileReport, ImportResult, load
-from clone.workspace import Workspace, write_json_atomic
+from clone.workspace import Workspace, private, write_json_atomic
 
 
 @dataclass
@@ -33,6 +33,7 @@ class ImportSummary:
         return f"train the clone: {self.workspace.command('train')}"
 
 
+@private
 def import_(
     paths: str | Path | Iterable[str | Path],
     me: str | Sequence[str] = (),

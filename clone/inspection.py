@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from clone.errors import CloneError
 from clone.text import find_emoji
-from clone.workspace import Workspace, write_text_atomic
+from clone.workspace import Workspace, private, write_text_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -449,6 +449,7 @@ def render_html(report: Report) -> str:
     )
 
 
+@private
 def inspect(workspace: Workspace = Workspace(), html: Path | None = None) -> Report:
     """Collect the report and write it as HTML (default: report.html in the workspace); returns the report."""
     report = collect(workspace)

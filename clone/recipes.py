@@ -43,7 +43,10 @@ class Recipe:
     seed: int = setting(42, "Seed of the data order and the LoRA initialisation.")
     logging_steps: int = setting(5, "Print the training loss every N steps.")
     save_steps: int = setting(0, "Write a resumable checkpoint every N steps (0: none); `clone train --resume`.")
-    save_total_limit: int = setting(2, "Checkpoints kept on disk.")
+    save_total_limit: int = setting(2, "Checkpoints kept on disk during a run.")
+    keep_checkpoints: bool = setting(
+        False, "Keep the checkpoints after a successful run (they hold the training state; removed by default)."
+    )
     eval_steps: int = setting(0, "Held-out loss every N steps during training (0: only before and after).")
     early_stopping_patience: int = setting(
         0, "Stop after N evaluations without improvement and keep the best (needs eval_steps)."

@@ -17,7 +17,7 @@ from clone.dataset import load_dataset_dict
 from clone.errors import CloneError
 from clone.progress import quiet_libraries
 from clone.recipes import Recipe, from_dict, load_recipe
-from clone.workspace import Workspace, atomic_dir, write_json_atomic
+from clone.workspace import Workspace, atomic_dir, private, write_json_atomic
 
 
 def lora_config(recipe: Recipe):
@@ -119,6 +119,7 @@ class TrainResult:
     run: dict[str, Any]
 
 
+@private
 def train(
     workspace: Workspace | None = None,
     recipe: Recipe | str | None = None,
@@ -193,6 +194,8 @@ def train(
         tokenizer.save_pretrained(tmp / "tokenizer")
         write_json_atomic(tmp / "run.json", run)
         plot_losses(trainer.state.log_history, tmp / "loss.png")
+    if not recipe.keep_checkpoints:
+        shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # the run is done: nothing to resume
     return result
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from clone.errors import CloneError
 
 DEFAULT_WORKSPACE = Path("clone-workspace")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,22 @@ class Workspace:
                 f"{self.root}: no trained clone here yet; train one first: {self.command('train')} or clone.train()"
             )
         return self.model
+
+
+def private(verb: Callable[P, R]) -> Callable[P, R]:
+    """Run a verb with umask 077: every file and folder it makes (the trainer's checkpoints and saved models
+    included) is the owner's only, 0600 / 0700, since they hold other people's messages. The umask belongs to the
+    process, so it is set for the verb's duration only."""
+
+    @functools.wraps(verb)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        old = os.umask(0o077)
+        try:
+            return verb(*args, **kwargs)
+        finally:
+            os.umask(old)
+
+    return wrapper
 
 
 def write_text_atomic(path: Path, text: str) -> None:

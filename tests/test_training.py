@@ -105,6 +105,11 @@ def test_train_and_talk_end_to_end_on_a_tiny_model(tiny_model, tmp_path):
     assert (workspace.model / "adapter" / "adapter_config.json").exists()
     assert (workspace.model / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "{% generation %}" in (workspace.model / "tokenizer" / "chat_template.jinja").read_text()
+    assert not workspace.checkpoints.exists()  # removed after a successful run (keep_checkpoints=false)
+    modes = {path: path.stat().st_mode & 0o777 for path in [workspace.root, *workspace.root.rglob("*")]}
+    assert {m for p, m in modes.items() if p.is_dir()} == {0o700} and {m for p, m in modes.items() if p.is_file()} == {
+        0o600
+    }  # other people's messages: every folder and file private to the owner
 
     maya = Clone.load(workspace, GenerationSettings(max_new_tokens=8, seed=0))
     with_sam, with_lea = maya.conversation("Sam"), maya.conversation("Lea", platform="telegram")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from clone.generation import GenerationSettings
-from clone.workspace import Workspace
+from clone.workspace import Workspace, private
 
 CONTENDERS = ("clone", "base", "retrieval")
 # metric key: (label, which way is better, shown as a percentage)
@@ -59,6 +59,7 @@ class EvalResult:
         return asdict(self)
 
 
+@private
 def evaluate(
     workspace: Workspace = Workspace(),
     *,

@@ -25,7 +25,7 @@ from clone.errors import CloneError
 from clone.exporting.gguf import GGUF_ARCHITECTURES, GGUF_TYPES, NO_GGUF, write_gguf
 from clone.exporting.merge import inference_template, load_merged, set_generation_config, talk_top_k
 from clone.exporting.ollama import modelfile, ollama_name, template_family
-from clone.workspace import Workspace, atomic_dir, write_json_atomic, write_text_atomic
+from clone.workspace import Workspace, atomic_dir, private, write_json_atomic, write_text_atomic
 
 __all__ = ["ExportResult", "export", "ollama_name"]
 
@@ -47,6 +47,7 @@ class ExportResult:
     seconds: float
 
 
+@private
 def export(
     workspace: Workspace | None = None,
     output: Path | str | None = None,

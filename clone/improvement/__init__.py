@@ -31,7 +31,7 @@ from clone.improvement.config import (
     improve_config,
 )
 from clone.improvement.pairs import feedback_pairs, self_play_pairs
-from clone.workspace import Workspace
+from clone.workspace import Workspace, private
 
 
 @dataclass
@@ -45,6 +45,7 @@ class ImproveResult:
     folder: Path
 
 
+@private
 def improve(
     workspace: Workspace | None = None,
     config: ImproveConfig | str | None = None,
