@@ -18,6 +18,7 @@ from clone.dataset.build import DatasetOptions
 from clone.errors import CloneError
 from clone.eval import evaluate
 from clone.generation import GenerationSettings
+from clone.memory.cli import app as memory_app
 from clone.recipes import DEFAULT_RECIPE
 from clone.settings import default_of, help_of
 from clone.workspace import DEFAULT_WORKSPACE, Workspace
@@ -579,6 +580,10 @@ def improve(
             f"{last['style_distance']:.3f} (run `clone eval` for the full picture)"
         )
     out.print(f"saved the improved clone in {result.folder} ({result.seconds:.0f} s)")
+
+
+# Verbs with sub-commands keep their commands beside their library: `clone memory ...`.
+app.add_typer(memory_app, name="memory")
 
 
 def main() -> None:
