@@ -31,10 +31,13 @@ class Family:
 
     name: str
     models: str  # the models it covers, for messages
-    detect: Callable[[str], bool]  # does this template text belong to the family?
+    markers: tuple[str, ...]  # a template text that holds all of them belongs to the family
     twin: Callable[[str], str]  # original template text -> train-time template text
     end_of_turn: str | None  # the token that closes an assistant turn; None: the tokenizer's EOS token
     same_final_turn: bool = True  # False: the twin renders a chat's last assistant turn like the earlier ones
+
+    def detect(self, template: str) -> bool:
+        return all(marker in template for marker in self.markers)
 
 
 # --- ChatML (SmolLM2, Qwen2.5) --------------------------------------------------------------------
@@ -224,42 +227,13 @@ def _mistral(template: str) -> str:
 
 FAMILIES: tuple[Family, ...] = (
     # Qwen3 comes before plain ChatML: its template is ChatML too, with <think> handling.
+    Family("qwen3", "Qwen3", ("<|im_start|>", "<think>"), _qwen3, "<|im_end|>", same_final_turn=False),
+    Family("chatml", "SmolLM2, Qwen2.5", ("<|im_start|>",), _chatml, "<|im_end|>"),
     Family(
-        name="qwen3",
-        models="Qwen3",
-        detect=lambda t: "<|im_start|>" in t and "<think>" in t,
-        twin=_qwen3,
-        end_of_turn="<|im_end|>",
-        same_final_turn=False,
+        "llama3", "Llama 3.1-3.3 Instruct", ("<|start_header_id|>", "Cutting Knowledge Date"), _llama3, "<|eot_id|>"
     ),
-    Family(
-        name="chatml",
-        models="SmolLM2, Qwen2.5",
-        detect=lambda t: "<|im_start|>" in t,
-        twin=_chatml,
-        end_of_turn="<|im_end|>",
-    ),
-    Family(
-        name="llama3",
-        models="Llama 3.1, 3.2, 3.3 Instruct",
-        detect=lambda t: "<|start_header_id|>" in t and "Cutting Knowledge Date" in t,
-        twin=_llama3,
-        end_of_turn="<|eot_id|>",
-    ),
-    Family(
-        name="gemma3",
-        models="Gemma 3",
-        detect=lambda t: "<start_of_turn>" in t and "first_user_prefix" in t,
-        twin=_gemma3,
-        end_of_turn="<end_of_turn>",
-    ),
-    Family(
-        name="mistral",
-        models="Mistral 7B Instruct v0.3",
-        detect=lambda t: "[INST]" in t,
-        twin=_mistral,
-        end_of_turn=None,
-    ),
+    Family("gemma3", "Gemma 3", ("<start_of_turn>", "first_user_prefix"), _gemma3, "<end_of_turn>"),
+    Family("mistral", "Mistral 7B Instruct v0.3", ("[INST]",), _mistral, None),
 )
 
 
