@@ -5,6 +5,10 @@ as in simonw/llm (`model = llm.get_model(); conversation = model.conversation()`
     maya = Clone.load(Workspace(Path("clone-workspace")))
     with_sam = maya.conversation("Sam Okafor")
     print(with_sam.reply("free tonight?"))
+
+    crew = maya.conversation(group="Climbing crew")  # a group: each line carries its speaker's name
+    crew.say("who's in for saturday?", speaker="Sam Okafor")
+    print(crew.reply("me!! 9am?", speaker="Lea"))
 """
 
 from __future__ import annotations
@@ -68,11 +72,14 @@ class Clone:
         platform: str = "whatsapp",
         when: datetime | None = None,
         settings: GenerationSettings | None = None,
+        group: str | None = None,
     ) -> Conversation:
-        """A new chat with ``partner``; ``relationship`` defaults to their line in the workspace's contacts.yaml,
-        ``when`` (the time the clone is told it is) to the time of each message."""
-        relationship = relationship or load_contacts(self.workspace).get(partner or "")
-        return Conversation(self, partner, relationship, platform, when, settings or self.settings)
+        """A new chat with ``partner``, or in the group named ``group`` (its members are whoever speaks in it);
+        ``relationship`` defaults to the partner's line in the workspace's contacts.yaml, ``when`` (the time the
+        clone is told it is) to the time of each message."""
+        if not group:
+            relationship = relationship or load_contacts(self.workspace).get(partner or "")
+        return Conversation(self, partner, relationship, platform, when, settings or self.settings, group=group)
 
     def stream_reply(
         self, messages: list[dict[str, str]], settings: GenerationSettings, stop: threading.Event | None = None
@@ -116,22 +123,50 @@ class Conversation:
     when: datetime | None = None  # the time the clone is told it is; None: now, at each message
     settings: GenerationSettings = field(default_factory=GenerationSettings)
     history: list[dict[str, str]] = field(default_factory=list)
+    group: str | None = None  # the group's name, in a group chat
+    members: list[str] = field(default_factory=list)  # the other people who spoke in the group, first seen first
     _seeded: bool = False
 
     def context(self) -> Context:
-        return Context(self.clone.me, self.partner, self.relationship, self.platform, when=self.when or datetime.now())
+        when = self.when or datetime.now()
+        if self.group:  # as training saw a group: its name and the others who spoke, sorted
+            return Context(
+                self.clone.me, platform=self.platform, group=self.group, members=tuple(sorted(self.members)), when=when
+            )
+        return Context(self.clone.me, self.partner, self.relationship, self.platform, when=when)
+
+    def say(self, message: str, speaker: str | None = None) -> None:
+        """Add someone else's ``message`` without a reply yet. In a group each line is written `Speaker: text`, as
+        in training, and lines since the clone last spoke share one user turn (training merged them too)."""
+        if self.group:
+            speaker = speaker or self.partner or "Someone"
+            if speaker not in self.members:
+                self.members.append(speaker)
+            message = f"{speaker}: {message}"
+        if self.history and self.history[-1]["role"] == "user":
+            self.history[-1] = {"role": "user", "content": f"{self.history[-1]['content']}\n{message}"}
+        else:
+            self.history.append({"role": "user", "content": message})
+
+    def said(self, reply: str) -> None:
+        """Add a reply of the clone's own (a conversation replayed from elsewhere, e.g. an API client)."""
+        self.history.append({"role": "assistant", "content": reply})
 
     def prompt(self, history: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
         """The same system prompt the clone saw in training, then the conversation so far."""
         history = self.history if history is None else history
         return [{"role": "system", "content": system_prompt(self.context())}, *history]
 
-    def stream(self, message: str) -> Iterator[str]:
-        """Send ``message``, yield the clone's reply piece by piece, and remember both in the history. A reply
-        cut short (the iterator closed, e.g. by Ctrl-C) is kept as far as it got."""
+    def stream(self, message: str, speaker: str | None = None) -> Iterator[str]:
+        """Send ``message`` (from ``speaker``, in a group), yield the clone's reply piece by piece, and remember both
+        in the history. A reply cut short (the iterator closed, e.g. by Ctrl-C) is kept as far as it got."""
+        self.say(message, speaker)
+        yield from self.answer()
+
+    def answer(self) -> Iterator[str]:
+        """The clone's reply to the conversation so far, streamed and remembered (as ``stream`` does)."""
         import torch
 
-        self.history.append({"role": "user", "content": message})
         if self.settings.seed is not None and not self._seeded:  # once: a session repeats, retry gives a new reply
             torch.manual_seed(self.settings.seed)
             self._seeded = True
@@ -141,18 +176,19 @@ class Conversation:
                 pieces.append(piece)
                 yield piece
         finally:
-            self.history.append({"role": "assistant", "content": "".join(pieces).strip()})
+            self.said("".join(pieces).strip())
 
-    def reply(self, message: str) -> str:
-        for _ in self.stream(message):
+    def reply(self, message: str, speaker: str | None = None) -> str:
+        for _ in self.stream(message, speaker):
             pass
         return self.history[-1]["content"]
 
     def retry(self) -> Iterator[str]:
         """Another reply to the last message (streamed), replacing the previous reply in the history."""
         self.history.pop()
-        return self.stream(self.history.pop()["content"])
+        return self.answer()
 
     def reset(self) -> None:
         self.history.clear()
+        self.members.clear()
         self._seeded = False
