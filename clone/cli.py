@@ -19,6 +19,7 @@ from clone.errors import CloneError
 from clone.eval import evaluate
 from clone.generation import GenerationSettings
 from clone.memory.cli import app as memory_app
+from clone.serving.cli import serve_app
 from clone.recipes import DEFAULT_RECIPE
 from clone.settings import default_of, help_of
 from clone.workspace import DEFAULT_WORKSPACE, Workspace
@@ -582,8 +583,9 @@ def improve(
     out.print(f"saved the improved clone in {result.folder} ({result.seconds:.0f} s)")
 
 
-# Verbs with sub-commands keep their commands beside their library: `clone memory ...`.
+# Verbs with sub-commands keep their commands beside their library: `clone memory ...`, `clone serve ...`.
 app.add_typer(memory_app, name="memory")
+app.add_typer(serve_app, name="serve")
 
 
 def main() -> None:
