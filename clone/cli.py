@@ -19,8 +19,8 @@ from clone.errors import CloneError
 from clone.eval import evaluate
 from clone.generation import GenerationSettings
 from clone.memory.cli import app as memory_app
-from clone.serving.cli import serve_app
 from clone.recipes import DEFAULT_RECIPE
+from clone.serving.cli import serve_app
 from clone.settings import default_of, help_of
 from clone.workspace import DEFAULT_WORKSPACE, Workspace
 

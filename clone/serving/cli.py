@@ -42,7 +42,9 @@ def serve_command(
     requests_per_minute: Annotated[int, _flag("requests_per_minute")] = default_of(
         ServeSettings, "requests_per_minute"
     ),
-    cors_origin: Annotated[list[str] | None, typer.Option(help=help_of(ServeSettings, "cors_origins"))] = None,
+    cors_origin: Annotated[
+        list[str] | None, typer.Option(metavar="URL", help=help_of(ServeSettings, "cors_origins"))
+    ] = None,
     log_text: Annotated[bool, _flag("log_text")] = False,
     platform: Annotated[str, _flag("platform")] = default_of(ServeSettings, "platform"),
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
@@ -65,7 +67,7 @@ def serve_command(
 @key_app.command("add")
 def key_add(
     for_: Annotated[str | None, typer.Option("--for", metavar="NAME", help="The contact this key talks as.")] = None,
-    owner: Annotated[bool, typer.Option("--owner", help="A key that may talk as anyone (yours).")] = False,
+    owner: Annotated[bool, typer.Option("--owner", metavar="", help="A key that may talk as anyone (yours).")] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Make a key and print it, once: only its hash is kept."""
