@@ -120,7 +120,7 @@ class PlainProgress:
 def progress_line(what: str, done: float, total: float | None, elapsed: float, status: str = "") -> str:
     """``what: done/total (pct) rate/s, about N s left status`` for a log."""
     parts = [f"{what}: {done:g}" + (f"/{total:g} ({done / total:.0%})" if total else "")]
-    if done and elapsed > 0:
+    if done and elapsed >= 1:  # a rate over less than a second says nothing
         rate = done / elapsed
         parts.append(f"{rate:.2f}/s" if rate < 10 else f"{rate:.0f}/s")
         if total and done < total:
