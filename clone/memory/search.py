@@ -107,9 +107,10 @@ def lexical_ranking(memory: Memory, query: str, scope_sql: str, params: list) ->
     if not words:
         return []
     match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+    # All matches first, then the scope: FTS5 with "rowid IN (subquery)" looks each scoped row up (50x slower)
     sql = (
-        f"WITH scoped AS ({scope_sql}) SELECT rowid FROM episodes_fts"
-        " WHERE episodes_fts MATCH ? AND rowid IN scoped ORDER BY rank LIMIT ?"
+        f"WITH scoped AS ({scope_sql}), matches AS MATERIALIZED (SELECT rowid AS id, rank FROM episodes_fts"
+        " WHERE episodes_fts MATCH ?) SELECT matches.id FROM matches JOIN scoped USING (id) ORDER BY rank LIMIT ?"
     )
     return [row[0] for row in memory.db.execute(sql, [*params, match, CANDIDATES])]
 
@@ -188,33 +189,33 @@ def known_facts(
     readers = set(readers_of(partner))
     if scope == "contact" and not readers:
         return []
+    until = stamp(before or FAR_FUTURE)
     rows = memory.db.execute(
         "SELECT f.id, f.kind, f.subject, f.value, f.sentence, f.said, f.episode, f.approved, e.platform, e.chat"
         " FROM facts f JOIN episodes e ON e.id = f.episode WHERE f.said < ? ORDER BY f.said",
-        (stamp(before or FAR_FUTURE),),
+        (until,),
     ).fetchall()
-    people = participants(memory, {row[6] for row in rows})
-    told: dict[str, tuple[set, set, bool]] = defaultdict(lambda: (set(), set(), False))  # chats, people, approved
-    for _, kind, subject, value, _, _, ep, approved, platform, chat in rows:
-        chats, heard, was_approved = told[fact_key(kind, subject, value)]
-        chats.add((platform, chat))
-        heard |= people[ep]
-        told[fact_key(kind, subject, value)] = (chats, heard, was_approved or bool(approved))
+    people: dict[int, set[str]] = defaultdict(set)  # who was in each conversation a fact was stated in
+    for ep, person in memory.db.execute(
+        "SELECT episode, person FROM participants WHERE episode IN (SELECT episode FROM facts WHERE said < ?)", (until,)
+    ):
+        people[ep].add(person)
+    chats: dict[str, set[tuple[str, str]]] = defaultdict(set)  # per fact: where it was said, to whom, approved
+    heard: dict[str, set[str]] = defaultdict(set)
+    approved: set[str] = set()
+    for _, kind, subject, value, _, _, ep, was_approved, platform, chat in rows:
+        key = fact_key(kind, subject, value)
+        chats[key].add((platform, chat))
+        heard[key] |= people[ep]
+        if was_approved:
+            approved.add(key)
     newest: dict[tuple, Fact] = {}
     for fid, kind, subject, value, sentence, said, ep, _, _, chat in rows:  # oldest first: later ones replace
-        chats, heard, approved = told[fact_key(kind, subject, value)]
-        shared = approved or (len(chats) >= 2 and len(heard) >= 2)
+        key = fact_key(kind, subject, value)
+        shared = key in approved or (len(chats[key]) >= 2 and len(heard[key]) >= 2)
         if scope == "all" or shared or readers <= people[ep]:
             slot = (kind, subject) if kind in SINGLE else (kind, subject, person_key(value))
             newest[slot] = Fact(
-                fid, kind, subject, value, sentence, datetime.fromisoformat(said), chat, shared, approved
+                fid, kind, subject, value, sentence, datetime.fromisoformat(said), chat, shared, key in approved
             )
     return sorted(newest.values(), key=lambda f: f.said, reverse=True)
-
-
-def participants(memory: Memory, episodes: set[int]) -> dict[int, set[str]]:
-    found: dict[int, set[str]] = defaultdict(set)
-    for ep, person in memory.db.execute("SELECT episode, person FROM participants"):
-        if ep in episodes:
-            found[ep].add(person)
-    return found

@@ -1,0 +1,154 @@
+"""Memory store: build rate, size, retrieval latency and peak memory on a generated history.
+
+    python bench/memory_bench.py                      # 100,000 messages
+    python bench/memory_bench.py --messages 1000000
+
+The history: ``--contacts`` people in one-to-one chats plus groups of 3-6 of them, conversations of 4-16
+messages drawn from a 2,000-word vocabulary, one conversation a day per chat on average. The build is the real
+one (clone.dataset.build.redacted_history, then clone.memory.write_memory) with semantic search off; embeddings
+are then filled with random unit vectors, because embedding every conversation with all-MiniLM-L6-v2 on 2 CPU
+cores takes longer than this benchmark should (that rate is measured separately on ``--embed-sample``
+conversations and reported as conversations/s). Retrieval is timed with the query's embedding precomputed
+(reported apart: one embed call per query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from process_stats import cpu_and_memory, loadavg, rss_mb  # noqa: E402
+
+from clone.dataset.build import DatasetOptions, redacted_history  # noqa: E402
+from clone.memory import open_store, retrieve, write_memory  # noqa: E402
+from clone.memory.store import DIMENSIONS, paths  # noqa: E402
+from clone.messages import Kind, Message  # noqa: E402
+from clone.workspace import Workspace  # noqa: E402
+
+ME = "Maya"
+
+
+def history(n_messages: int, n_contacts: int, seed: int = 0) -> list[Message]:
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(2000)] + ["trip", "hostel", "climbing", "quiz", "dinner", "work", "sister"]
+    contacts = [f"Person {i}" for i in range(n_contacts)]
+    groups = {f"Group {i}": rng.sample(contacts, rng.randint(2, 5)) for i in range(n_contacts // 5)}
+    chats = [(name, [name]) for name in contacts] + list(groups.items())
+    messages: list[Message] = []
+    day = datetime(2020, 1, 1, 9)
+    while len(messages) < n_messages:
+        chat, people = rng.choice(chats)
+        start = day + timedelta(minutes=rng.randint(0, 600))
+        for i in range(rng.randint(4, 16)):
+            sender = ME if i % 2 else rng.choice(people)
+            text = " ".join(rng.choices(vocabulary, k=rng.randint(3, 14)))
+            messages.append(Message("whatsapp", chat, sender, start + timedelta(minutes=i), text, Kind.TEXT, "b", i))
+        day += timedelta(minutes=len(chats) and 1440 // max(1, len(chats) // 4))
+    return messages[:n_messages]
+
+
+def fill_random_embeddings(store: Path, seed: int = 0) -> None:
+    import sqlite3
+
+    rng = np.random.default_rng(seed)
+    with sqlite3.connect(store) as db:
+        ids = [i for (i,) in db.execute("SELECT id FROM episodes")]
+        vectors = rng.standard_normal((len(ids), DIMENSIONS)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        db.executemany(
+            "UPDATE episodes SET embedding = ? WHERE id = ?",
+            [(v.tobytes(), i) for i, v in zip(ids, vectors, strict=True)],
+        )
+        db.execute("UPDATE meta SET value = 'on' WHERE key = 'semantic'")
+
+
+def percentiles(seconds: list[float]) -> str:
+    ms = np.asarray(seconds) * 1000
+    return f"p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms"
+
+
+def time_retrieval(workspace: Workspace, messages: list[Message], n_queries: int) -> dict[str, str]:
+    import clone.eval.semantic as semantic
+
+    rng = random.Random(1)
+    memory = open_store(workspace)
+    fixed = np.random.default_rng(2).standard_normal((1, DIMENSIONS)).astype(np.float32)
+    real_embed, semantic.embed = semantic.embed, lambda texts: fixed / np.linalg.norm(fixed)  # precomputed query
+    memory.vectors()  # loaded once per process, as `clone talk` would
+    samples = rng.sample(messages, n_queries)
+    results = {}
+    for scope in ("contact", "all"):
+        times = []
+        for m in samples:
+            partner = m.chat if not m.chat.startswith("Group") else "Person 0"
+            start = time.perf_counter()
+            retrieve(memory, partner, m.text, before=m.timestamp, scope=scope, k=3)
+            times.append(time.perf_counter() - start)
+        results[scope] = percentiles(times)
+    semantic.embed = real_embed
+    memory.close()
+    return results
+
+
+def time_embedding(sample: int) -> str:
+    from clone.eval.semantic import embed, embedder
+
+    embedder()
+    texts = [" ".join(f"we should plan trip {i} to the mountains and book a hostel" for i in range(6))] * sample
+    start = time.perf_counter()
+    embed(texts)
+    rate = sample / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for _ in range(20):
+        embed(["are we still on for the climbing trip?"])
+    return f"{rate:.1f} conversations/s; one query {1000 * (time.perf_counter() - start) / 20:.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--contacts", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--embed-sample", type=int, default=128, help="conversations embedded to time the model")
+    args = parser.parse_args()
+
+    messages = history(args.messages, args.contacts)
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Workspace(Path(folder) / "ws").create()
+        start = time.perf_counter()
+        h = redacted_history(messages, {ME}, DatasetOptions(), Counter())
+        summary = write_memory(workspace, h.conversations, h.people, ME, semantic=False)
+        build = time.perf_counter() - start
+        store = paths(workspace)[0]
+        lexical_mb = store.stat().st_size / 1e6
+        fill_random_embeddings(store)
+        size_mb = store.stat().st_size / 1e6
+        latency = time_retrieval(workspace, messages, args.queries)
+    embedding = time_embedding(args.embed_sample) if args.embed_sample else "not measured"
+    cpu, ram = cpu_and_memory()
+    print(f"machine: {cpu}, {ram}, load {loadavg()}")
+    print(
+        f"{args.messages:,} messages -> {summary.episodes:,} conversations, {summary.facts} facts, "
+        f"{summary.people} people"
+    )
+    print(f"build (redaction + store, no embeddings): {build:.1f} s, {args.messages / build:,.0f} messages/s")
+    print(f"size: {lexical_mb:.1f} MB without embeddings, {size_mb:.1f} MB with ({DIMENSIONS} float32 each)")
+    print(f"retrieval, scope contact: {latency['contact']}; scope all: {latency['all']} (query embedding apart)")
+    print(f"embedding (all-MiniLM-L6-v2, CPU): {embedding}")
+    print(f"peak RSS: {rss_mb('VmHWM'):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
