@@ -51,13 +51,19 @@ def import_(
         workspace.create()
         dataset = build_dataset(result.messages, me, workspace, options)
         write_import_report(workspace, result)
+        if workspace.memory.exists() and not dataset.options["memory_tokens"]:  # built with it otherwise
+            from clone.memory import build_memory
+
+            build_memory(workspace)  # keep `clone memory` current; unchanged conversations keep their embeddings
     return ImportSummary(workspace, result.reports, result.ignored, dataset)
 
 
 def write_import_report(workspace: Workspace, result: ImportResult) -> Path:
-    """import-report.json: per file, its format, messages per kind and skips per reason."""
+    """import-report.json: per file, its format, the text encoding it was read in (text formats), messages per
+    kind and skips per reason."""
     rows = [
-        {"file": r.file, "format": r.format, "kinds": dict(r.kinds), "skipped": dict(r.skipped)} for r in result.reports
+        {"file": r.file, "format": r.format, "encoding": r.encoding, "kinds": dict(r.kinds), "skipped": dict(r.skipped)}
+        for r in result.reports
     ]
     write_json_atomic(workspace.import_report, rows)
     return workspace.import_report

@@ -55,6 +55,10 @@ class Workspace:
         return self.root / "import-report.json"
 
     @property
+    def memory(self) -> Path:
+        return self.root / "memory"  # what the clone remembers (clone.memory), from the redacted conversations
+
+    @property
     def model(self) -> Path:
         return self.root / "clone"  # the trained adapter, its tokenizer and run.json
 
@@ -124,9 +128,12 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 @contextmanager
 def atomic_dir(path: Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder; on success it replaces ``path`` whole, on failure it is removed."""
+    """Yield a fresh temporary folder; on success it replaces ``path`` whole, on failure it is removed. What a
+    killed run (kill -9, power loss) left beside ``path`` is cleaned first: the temporary folder is named after
+    the process making it, so one whose process is gone is stale."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
+    _clean_stale(path)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-"))
     try:
         yield tmp
         old = path.with_name(f".{path.name}.old")
@@ -138,3 +145,29 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _clean_stale(path: Path) -> None:
+    """Remove the temporary folders of dead runs beside ``path``; a run killed between atomic_dir's two renames
+    left the previous copy aside as ``.NAME.old``: put it back."""
+    old = path.with_name(f".{path.name}.old")
+    if old.is_dir() and not path.exists():
+        old.rename(path)
+    prefix = f".{path.name}."
+    for tmp in path.parent.iterdir():
+        if tmp.name.startswith(prefix) and tmp != old and tmp.is_dir() and not _alive(tmp.name[len(prefix) :]):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(suffix: str) -> bool:
+    """Whether the process named in a temporary folder's ``PID-random`` suffix still runs (none named: no)."""
+    pid, dash, _ = suffix.partition("-")
+    if not (dash and pid.isdigit()):
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

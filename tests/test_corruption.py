@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 
 from clone.errors import CloneError
 from clone.importers import IMPORTERS, ExportFile, detect, load
+from clone.importers.reading import SAMPLE_BYTES, detect_encoding
 from clone.messages import Kind, Message, Skipped
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -585,7 +586,9 @@ def check_records(records: list[Message | Skipped], file: ExportFile) -> None:
 
 def check_lines(records: list[Message | Skipped], raw: bytes, errors: str) -> None:
     """Every non-blank line is in a record: a record spans its line up to the next record's line."""
-    text = raw.decode("utf-8-sig", errors=errors)
+    # WhatsApp reads a file in the encoding it detects (a damaged byte can make UTF-8 look like cp1252).
+    encoding = (detect_encoding(raw[:SAMPLE_BYTES]) or "utf-8") if errors == "replace" else "utf-8"
+    text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors=errors)
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     starts = [r.source.line for r in records]
     assert starts == sorted(set(starts)), f"records out of file order or two on one line: {starts}"

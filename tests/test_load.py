@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import zipfile
 
 import pytest
 
-from clone.errors import CloneError
-from clone.importers import OVERLAP, load
+from clone.errors import CloneError, ImportFileError
+from clone.importers import OVERLAP, ExportFile, load
+from clone.importers.limits import ImportLimits, applied
+from clone.workspace import atomic_dir
 
 OLD = """01/09/2025, 10:00 - Sam: morning
 01/09/2025, 10:01 - Maya: ok
@@ -108,3 +114,77 @@ def test_telegram_ids_are_per_chat_and_a_newer_export_wins(tmp_path):
         ("Bob", "hello"),
     ]
     assert sorted(s.text for s in result.skipped if s.reason == OVERLAP) == ["hello", "typo"]
+
+
+def _zip(path, members):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+CHAT = "01/02/2020, 10:00 - Ana: hi\n" * 200  # 5,400 bytes
+
+
+def test_a_zip_member_over_the_size_limit_is_refused_naming_archive_and_member(tmp_path):
+    archive = _zip(tmp_path / "chat.zip", {"WhatsApp Chat with Ana.txt": CHAT})
+    assert len(load([archive], limits=ImportLimits(member_bytes=len(CHAT))).messages) == 200
+    with pytest.raises(ImportFileError) as caught:
+        load([archive], limits=ImportLimits(member_bytes=len(CHAT) - 1))
+    assert caught.value.file == f"{archive}!WhatsApp Chat with Ana.txt"
+    assert f"more than {len(CHAT) - 1:,} bytes (import limit member_bytes" in caught.value.reason
+
+
+def test_zip_members_over_the_total_limit_are_refused(tmp_path):
+    archive = _zip(tmp_path / "chats.zip", {"a/WhatsApp Chat with Ana.txt": CHAT, "b/WhatsApp Chat with Bo.txt": CHAT})
+    assert len(load([archive], limits=ImportLimits(total_bytes=2 * len(CHAT))).messages) == 400  # each read twice
+    with pytest.raises(ImportFileError) as caught:
+        load([archive], limits=ImportLimits(total_bytes=2 * len(CHAT) - 1))
+    assert caught.value.file == f"{archive}!b/WhatsApp Chat with Bo.txt" and "total_bytes" in caught.value.reason
+
+
+def test_a_member_is_counted_as_it_streams_not_by_its_declared_size(tmp_path):
+    archive = _zip(tmp_path / "chat.zip", {"WhatsApp Chat with Ana.txt": CHAT * 10})
+    file = ExportFile(archive, "WhatsApp Chat with Ana.txt")
+    with applied(ImportLimits(member_bytes=25_000)):
+        assert len(file.head(1000)) == 1000  # a head is no whole read: the declared size is not held against it
+        with pytest.raises(ImportFileError, match="member_bytes"):
+            file.head(40_000)
+
+
+def test_big_media_members_do_not_count_against_the_total(tmp_path):
+    video = b"\x00\x00\x00\x18ftypmp42" + bytes(1 << 20)
+    archive = _zip(tmp_path / "chat.zip", {"WhatsApp Chat with Ana.txt": CHAT, "VID-0001.mp4": video})
+    result = load([archive], limits=ImportLimits(member_bytes=1 << 19, total_bytes=1 << 19))
+    assert len(result.messages) == 200 and result.ignored == [f"{archive}!VID-0001.mp4"]
+
+
+def test_temp_folders_of_a_killed_import_are_cleaned_at_the_next_start(tmp_path):
+    target = tmp_path / "ws" / "messages"
+    script = (
+        f"import os; from pathlib import Path; from clone.workspace import atomic_dir\n"
+        f"with atomic_dir(Path({str(target)!r})) as tmp:\n    (tmp / 'part.arrow').write_bytes(b'x')\n"
+        "    os.kill(os.getpid(), 9)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    [left] = [p.name for p in target.parent.iterdir()]
+    assert left.startswith(".messages.")
+    older = target.parent / ".messages.abcd1234"  # made before temp folders carried their maker's pid
+    older.mkdir()
+    running = target.parent / f".messages.{os.getpid()}-efgh5678"  # a live import's: left alone
+    running.mkdir()
+    with atomic_dir(target) as tmp:
+        (tmp / "part.arrow").write_bytes(b"y")
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted(["messages", running.name])
+    assert (target / "part.arrow").read_bytes() == b"y"
+
+
+def test_a_folder_killed_between_the_two_renames_is_restored(tmp_path):
+    target = tmp_path / "messages"
+    (tmp_path / ".messages.old").mkdir()  # the previous copy, moved aside just before the kill
+    (tmp_path / ".messages.old" / "part.arrow").write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_dir(target):
+        assert (target / "part.arrow").read_bytes() == b"old"
+        raise RuntimeError("a failed build keeps the previous copy")
+    assert (target / "part.arrow").read_bytes() == b"old"

@@ -13,6 +13,7 @@ import pytest
 
 from clone.errors import ImportFileError
 from clone.importers import IMPORTERS, ExportFile, ImportResult, detect, load
+from clone.importers.limits import ImportLimits
 from clone.importers.slack import SlackImporter, timestamp
 from clone.messages import Kind, Message, Skipped
 
@@ -225,3 +226,45 @@ def test_timestamp_is_exact() -> None:
     assert timestamp("1452837318") == datetime(2016, 1, 15, 5, 55, 18)
     assert timestamp("1452837318.5") == datetime(2016, 1, 15, 5, 55, 18, 500000)
     assert timestamp(1452837318) is None and timestamp("soon") is None
+
+
+@pytest.mark.parametrize("cut", [0, 1, 12, 40])
+def test_a_truncated_day_file_is_reported_as_damaged_not_ignored(tmp_path: Path, cut: int) -> None:
+    root = _export(tmp_path / "export")
+    day = root / "general" / "2020-01-05.json"
+    day.write_text('[\n  {\n    "type": "message",\n    "user": "U1",\n    "ts": "1.2", "text": "x"}\n]\n')
+    day.write_bytes(day.read_bytes()[:cut])  # cut before the "ts" that sniffing looks for
+    with pytest.raises(ImportFileError) as caught:
+        load([root])
+    assert caught.value.file == str(day) and "malformed JSON" in caught.value.reason
+
+
+def test_a_truncated_day_file_in_a_zip_is_reported_as_damaged(tmp_path: Path) -> None:
+    root = _export(tmp_path / "export")
+    archive = tmp_path / "slack.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            z.write(path, path.relative_to(root).as_posix())
+        z.writestr("general/2020-01-05.json", '[\n  {\n    "type": "mess')
+    with pytest.raises(ImportFileError) as caught:
+        load([archive])
+    assert caught.value.file == f"{archive}!general/2020-01-05.json"
+
+
+def test_a_date_named_json_outside_a_slack_export_is_still_not_slack(tmp_path: Path) -> None:
+    day = tmp_path / "notes" / "2020-01-05.json"
+    day.parent.mkdir()
+    day.write_text('[{"type": "mess')
+    assert detect(ExportFile(day)) is None
+
+
+def test_metadata_files_in_a_zip_are_read_under_the_import_limits(tmp_path: Path) -> None:
+    root = _export(tmp_path / "export")
+    archive = tmp_path / "slack.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "users.json"):
+            z.write(path, path.relative_to(root).as_posix())
+        z.writestr("users.json", "[" + " " * 9000 + "]")
+    with pytest.raises(ImportFileError) as caught:
+        load([archive], limits=ImportLimits(member_bytes=8000))
+    assert caught.value.file == f"{archive}!users.json" and "member_bytes" in caught.value.reason

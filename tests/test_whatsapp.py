@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import tracemalloc
 import zipfile
@@ -15,7 +16,8 @@ from hypothesis import strategies as st
 
 from clone.errors import ImportFileError
 from clone.importers import IMPORTERS, ExportFile, load
-from clone.importers.whatsapp import chat_name
+from clone.importers.limits import ImportLimits
+from clone.importers.whatsapp import NUL_LINE, BadLine, _chunks, chat_name
 from clone.messages import Kind, Message, Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
@@ -642,9 +644,12 @@ def test_binary_file(tmp_path: Path) -> None:
     assert str(error.value) == f"{tmp_path / 'photo.txt'}:3: binary data, not a WhatsApp text export"
 
 
-def test_utf16_file(tmp_path: Path) -> None:
-    with pytest.raises(ImportFileError, match=r"chat\.txt:1: UTF-16 text"):
-        parse_text(tmp_path, "01/02/2020, 10:00 - Ana: hi\n".encode("utf-16"))
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_files_decode(tmp_path: Path, encoding: str) -> None:
+    text = "01/02/2020, 10:00 - Ana: olá 🙂\n01/02/2020, 10:01 - Bo: tschüss, bis später\n" * 3
+    records = parse_text(tmp_path, text.encode(encoding))
+    assert [(m.sender, m.text) for m in messages(records)] == [("Ana", "olá 🙂"), ("Bo", "tschüss, bis später")] * 3
+    assert WHATSAPP.sniff(ExportFile(tmp_path / "chat.txt"))
 
 
 def test_file_without_any_header(tmp_path: Path) -> None:
@@ -654,9 +659,91 @@ def test_file_without_any_header(tmp_path: Path) -> None:
     assert str(error.value).startswith(f"{tmp_path / 'chat.txt'}:3: no WhatsApp message header found")
 
 
-def test_undecodable_bytes_are_replaced_and_the_message_kept(tmp_path: Path) -> None:
-    message = one(tmp_path, b"01/02/2020, 10:00 - Ana: caf\xe9 ok\n")
-    assert (message.sender, message.text) == ("Ana", "caf\ufffd ok")
+def test_a_damaged_byte_in_a_utf8_file_is_replaced_and_the_message_kept(tmp_path: Path) -> None:
+    good = "01/02/2020, 10:00 - Ana: café, crème brûlée, 🙂\n".encode() * 3
+    records = parse_text(tmp_path, good + b"01/02/2020, 10:01 - Ana: caf\xe9 ok\n")
+    assert (records[-1].sender, records[-1].text) == ("Ana", "caf\ufffd ok")
+    assert WHATSAPP.encoding(ExportFile(tmp_path / "chat.txt")) == "utf-8"
+
+
+LATIN = [
+    ("cp1252", "Zoé", "Ça va très bien, à demain. On se voit où ? L'été dernier était très chaud."),
+    ("cp1252", "Jürgen", "Schöne Grüße aus München, wir sehen uns übermorgen!"),
+    ("cp1252", "Inês", "¿Qué tal? Mañana vamos a la playa, ¡qué ilusión! Não sei, até já."),
+    ("latin-1", "Zoé", "Noël approche, ça me rend heureuse. Élodie a réservé un hôtel près de la forêt."),
+    ("cp1250", "Paweł", "Cześć, jak się masz? Żółta łódź płynie po jeziorze. Dziękuję, wszystko w porządku."),
+    ("cp1251", "Дима", "Привет, как дела? Завтра пойдём гулять. Спасибо большое, всё хорошо."),
+]
+
+
+@pytest.mark.parametrize(("encoding", "name", "text"), LATIN, ids=[f"{e}-{n}" for e, n, _ in LATIN])
+def test_a_code_page_export_is_decoded_in_its_encoding(tmp_path: Path, encoding: str, name: str, text: str) -> None:
+    lines = "".join(f"0{day}/02/2020, 10:0{day} - {name}: {text}\n" for day in range(1, 10))
+    path = tmp_path / "chat.txt"
+    path.write_bytes(lines.encode(encoding))
+    result = load([path])
+    assert [(m.sender, m.text) for m in result.messages] == [(name, text)] * 9
+    assert result.reports[0].encoding == ("cp1252" if encoding == "latin-1" else encoding)
+
+
+def test_a_latin1_export_is_decoded_and_its_encoding_reported(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_bytes(b"01/02/2020, 10:00 - Ana: caf\xe9 ok\n01/02/2020, 10:01 - Bo: \xe0 demain\n")
+    result = load([path])
+    assert [m.text for m in result.messages] == ["café ok", "à demain"]
+    assert result.reports[0].encoding == "cp1252"
+
+
+def test_a_stray_nul_byte_skips_its_line_only(tmp_path: Path) -> None:
+    text = b"01/02/2020, 10:00 - Ana: hi\nsecond line\n01/02/2020, 10:01 - Bo: bro\x00ken\nmore of it\n"
+    records = parse_text(tmp_path, text + b"01/02/2020, 10:02 - Ana: bye\n")
+    assert [(type(r).__name__, r.source.line) for r in records] == [("Message", 1), ("Skipped", 3), ("Message", 5)]
+    assert records[0].text == "hi\nsecond line" and records[2].text == "bye"
+    assert (records[1].reason, records[1].text) == (NUL_LINE, "01/02/2020, 10:01 - Bo: bro\x00ken\nmore of it")
+    assert WHATSAPP.sniff(ExportFile(tmp_path / "chat.txt"))
+
+
+def test_a_too_long_line_is_one_skipped_record_not_glued_to_the_message_before(tmp_path: Path) -> None:
+    long = "01/02/2020, 10:01 - Bo: " + "x" * (2 << 20)
+    text = f"01/02/2020, 10:00 - Ana: hi\n{long}\nits next line\n01/02/2020, 10:02 - Ana: bye\n"
+    records = parse_text(tmp_path, text)
+    assert [(type(r).__name__, r.source.line) for r in records] == [("Message", 1), ("Skipped", 2), ("Message", 4)]
+    assert records[0].text == "hi" and records[2].text == "bye"
+    skipped = records[1]
+    assert skipped.reason == "line longer than 1,048,576 characters (import limit line_chars)"
+    assert skipped.text == long[:200] + "\nits next line"
+
+
+def test_a_file_of_one_too_long_header_line_is_one_skipped_record(tmp_path: Path) -> None:
+    [record] = parse_text(tmp_path, "[01/02/2020, 10:00:00] Bo: " + "y" * (3 << 20))
+    assert isinstance(record, Skipped) and record.source.line == 1 and record.reason.startswith("line longer")
+
+
+def test_the_line_limit_is_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("01/02/2020, 10:00 - Ana: " + "z" * 100 + "\n01/02/2020, 10:01 - Ana: ok\n", encoding="utf-8")
+    assert [m.text for m in load([path]).messages] == ["z" * 100, "ok"]
+    result = load([path], limits=ImportLimits(line_chars=64))
+    assert [m.text for m in result.messages] == ["ok"]
+    assert result.reports[0].skipped == {"line longer than 64 characters (import limit line_chars)": 1}
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    lines=st.lists(st.text(st.sampled_from("ab\x00é🙂\r"), max_size=40), max_size=12),
+    end=st.booleans(),
+    limit=st.integers(1, 30),
+    encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]),
+)
+def test_chunks_are_the_lines_with_bad_ones_taken_out(lines: list[str], end: bool, limit: int, encoding: str) -> None:
+    text = "\n".join(lines) + ("\n" if end and lines else "")
+    if encoding == "cp1252":
+        text = text.replace("🙂", "")
+    got: list[str | None] = []
+    for chunk in _chunks(io.BytesIO(text.encode(encoding)), encoding, limit):
+        got += [None] if isinstance(chunk, BadLine) else chunk[1:].split("\n")
+    expected = text.split("\n")[: -1 if text.endswith("\n") or not text else None]
+    assert got == [None if len(line) > limit or "\x00" in line else line for line in expected]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 An importer is any object with a ``name``, a ``sniff(file) -> bool`` that recognises its format from the
 content, and a ``parse(file)`` that streams ``Message`` and ``Skipped`` records, accounting for every
-line or record of the file. Add one by calling ``register`` (see whatsapp.py for the shape).
+line or record of the file. Add one by calling ``register`` (see whatsapp.py for the shape). An importer of
+a text format also has ``encoding(file) -> str``, the encoding it detected, for the file's report.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from clone.errors import CloneError, ImportFileError
+from clone.importers import limits as _limits
+from clone.importers.limits import ImportLimits
 from clone.messages import Kind, Message, Skipped
 
 
@@ -35,14 +38,20 @@ class ExportFile:
         return f"{self.path}!{self.member}" if self.member else str(self.path)
 
     def open(self) -> BinaryIO:
-        if self.member is None:
-            return self.path.open("rb")
-        # Stream the member: the archive's file handle stays open until the member stream is closed.
-        return zipfile.ZipFile(self.path).open(self.member)  # type: ignore[return-value]
+        return self._open(whole=True)
 
     def head(self, size: int = 8192) -> bytes:
-        with self.open() as stream:
+        with self._open(whole=False) as stream:
             return stream.read(size)
+
+    def _open(self, whole: bool) -> BinaryIO:
+        """The file's bytes; a zip member's are streamed (the archive's file handle stays open until the member
+        stream is closed) under the import's limits (limits.py), which a whole read checks before it starts."""
+        if self.member is None:
+            return self.path.open("rb")
+        archive = zipfile.ZipFile(self.path)
+        declared = archive.getinfo(self.member).file_size
+        return _limits.capped_member(archive.open(self.member), self.name, declared, whole=whole)
 
 
 class Importer(Protocol):
@@ -69,6 +78,7 @@ class FileReport:
     format: str
     kinds: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    encoding: str | None = None  # the text encoding a text format was read in; None for JSON and mail
 
     @property
     def messages(self) -> int:
@@ -117,12 +127,12 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def load(paths: str | Path | Iterable[str | Path], *, on_file=None) -> ImportResult:
+def load(paths: str | Path | Iterable[str | Path], *, on_file=None, limits: ImportLimits | None = None) -> ImportResult:
     """Read every export under ``paths`` (one path or several: files, folders, zips) into messages, with a report
-    per file. ``on_file(file)`` is called as each file starts."""
+    per file. ``on_file(file)`` is called as each file starts. ``limits``: line length and zip sizes (limits.py)."""
     if isinstance(paths, str | Path):
         paths = [paths]
-    with _no_cycle_collection():
+    with _no_cycle_collection(), _limits.applied(limits):
         return _load(paths, on_file)
 
 
@@ -245,6 +255,8 @@ def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> Fi
         where = f"after line {record.source.line}" if record else "at the start"
         raise ImportFileError(file.name, None, f"could not read {where} ({type(error).__name__}: {error})") from error
     report.kinds.update({kind.value: count for kind, count in kinds.items() if count})
+    if hasattr(importer, "encoding"):
+        report.encoding = importer.encoding(file)
     return report
 
 

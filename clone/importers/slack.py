@@ -23,7 +23,7 @@ from typing import Any
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
-from clone.importers.reading import decode_json, load_json, safe_head
+from clone.importers.reading import READ_ERRORS, decode_json, load_json, safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "slack"
@@ -76,7 +76,10 @@ class SlackImporter:
         if len(parts) < 2 or not _DAY_FILE.match(parts[-1]):
             return False
         head = safe_head(file)
-        return bool(_ARRAY_OF_OBJECTS.match(head) and _MESSAGE_TYPE.search(head) and _TS.search(head))
+        if _ARRAY_OF_OBJECTS.match(head) and _MESSAGE_TYPE.search(head) and _TS.search(head):
+            return True
+        # A day file cut short or damaged, in an export: parse reports it, rather than load ignoring it.
+        return _in_export(file)
 
     def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
         records = load_json(file)
@@ -86,6 +89,23 @@ class SlackImporter:
         chat = space.dms.get(folder, folder)
         for line, record in enumerate(records, 1):
             yield _record(record, chat, space, Source(file.name, line))
+
+
+def _in_export(file: ExportFile) -> bool:
+    """Whether the day file sits in a Slack export: its channel folder's parent holds users.json."""
+    if file.member is None:
+        return (file.path.parent.parent / "users.json").is_file()
+    root = PurePosixPath(file.member).parent.parent
+    return (root / "users.json").as_posix().removeprefix("./") in _zip_names(str(file.path), _mtime(file.path))
+
+
+@lru_cache(maxsize=8)
+def _zip_names(path: str, _stamp: int) -> frozenset[str]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return frozenset(archive.namelist())
+    except READ_ERRORS:
+        return frozenset()
 
 
 def _parts(file: ExportFile) -> tuple[str, ...]:
@@ -135,10 +155,11 @@ def _folder_reader(root: Path) -> Callable[[str], Any]:
 
 
 def _zip_reader(base: str, root: str) -> Callable[[str], Any]:
-    with zipfile.ZipFile(base) as archive:
-        wanted = {name: f"{root}/{name}" if root else name for name in _NAME_FILES}
-        raw = {name: archive.read(member) for name, member in wanted.items() if member in archive.NameToInfo}
-    return lambda name: decode_json(raw[name], f"{base}!{wanted[name]}") if name in raw else None
+    members = _zip_names(base, _mtime(Path(base)))
+    wanted = {name: f"{root}/{name}" if root else name for name in _NAME_FILES}
+    # Read as the day files are, under the import's limits: a users.json can be a zip bomb too.
+    files = {name: ExportFile(Path(base), member) for name, member in wanted.items() if member in members}
+    return lambda name: load_json(files[name]) if name in files else None
 
 
 def _objects(data: Any) -> list[dict[str, Any]]:

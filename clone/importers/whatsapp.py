@@ -32,8 +32,16 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from clone.errors import ImportFileError
-from clone.importers import ExportFile, register
-from clone.importers.reading import READ_ERRORS, safe_head
+from clone.importers import ExportFile, limits, register
+from clone.importers.reading import (
+    READ_ERRORS,
+    SAMPLE_BYTES,
+    decoder,
+    detect_encoding,
+    is_utf8,
+    safe_head,
+    text_encoding,
+)
 from clone.importers.whatsapp_locales import ATTACHED, DELETED, ENCRYPTION, MEDIA_OMITTED, MISSED_CALL, every
 from clone.messages import Kind, Message, Skipped, Source
 
@@ -206,6 +214,7 @@ _STRIP = MARKS + SPACES + "\t"
 _BLANK = frozenset(_STRIP + "\n\r")  # what a first or last character must not be for a body to need no strip
 _INVALID = datetime.min  # "not a real timestamp": the line is treated as text
 _OUTLIER = datetime.max  # a header whose two-digit year is corrupt: the message is reported, not placed
+_BAD = datetime(1, 1, 1, 0, 0, 1)  # "a BadLine": the record is skipped with the line's reason
 OUTLIER = "outlier date (a corrupt two-digit year, decades away from the messages before it)"
 _UNSEEN = object()
 _CACHE_LIMIT = 8192  # caches are cleared when full, so memory stays flat on any file
@@ -213,6 +222,21 @@ _MAX_SENDERS = 10_000
 _SAMPLE_HEADERS = 200
 DECISIVE_VOTES = 50  # a lead of this many date runs settles day/month order (stray lines give a vote or two)
 _HEAD_LINES = 20
+
+_PREVIEW = 200  # characters of a skipped too-long line kept in its record
+NUL_LINE = "line with a NUL byte (binary data inside a text export)"
+
+
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    """A line that is not read, in place of a chunk (see _chunks): too long, or holding a NUL byte."""
+
+    reason: str
+    text: str  # the line, or its first _PREVIEW characters
+
+
+def too_long(limit: int) -> str:
+    return f"line longer than {limit:,} characters (import limit line_chars)"
 
 
 def clean_name(raw: str) -> str:
@@ -334,7 +358,7 @@ def _vote(survey: Survey, date: str, twelve_hour: bool) -> None:
         survey.clock_votes[twelve_hour][1] += 1
 
 
-def survey(chunks: Iterable[str], stop_early: bool = True) -> Survey:
+def survey(chunks: Iterable[str | BadLine], stop_early: bool = True) -> Survey:
     """Pass 1 over a file's chunks (see _chunks); with ``stop_early``, only until day/month order is decided."""
     result = Survey()
     raw_names: set[str] = set()
@@ -342,6 +366,12 @@ def survey(chunks: Iterable[str], stop_early: bool = True) -> Survey:
     ascii_first = True
     lines = 0  # lines before the current chunk, until the first text line is found
     for chunk in chunks:
+        if type(chunk) is BadLine:  # as text; a header proves the format even if its line is too long
+            if result.first_text_line is None:
+                lines += 1
+                result.first_text_line = lines
+            result.headers += _match(chunk.text) is not None
+            continue
         if result.first_text_line is None:
             for number, line in enumerate(chunk[1:].split("\n"), lines + 1):
                 if line.strip(_STRIP + "\r"):
@@ -482,7 +512,8 @@ class _Clock(dict[str, int]):
 
 
 _CLOCK = _Clock({f"{n:02d}": n for n in range(60)} | {str(n): n for n in range(10)})
-_Header = tuple[int, re.Match[str], datetime, "str | None", str]  # line number, header, time, sender, first line
+# line number, header (or the line not read), time, sender, first line
+_Header = tuple[int, "re.Match[str] | BadLine", datetime, "str | None", str]
 
 
 def _drop_cr(block: str) -> str:
@@ -524,9 +555,10 @@ class _Parser:
         self.last_year = y
         return stamp
 
-    def run(self, chunks: Iterable[str]) -> Iterator[Message | Skipped]:
+    def run(self, chunks: Iterable[str | BadLine]) -> Iterator[Message | Skipped]:
         """Records from a file's chunks (see _chunks). A chunk's lines between two headers are one block:
-        continuation lines of the pending message, or text before the first message."""
+        continuation lines of the pending message, or text before the first message. A BadLine ends the
+        pending message and is the header of a skipped record that takes the lines up to the next header."""
         invalid, ascii_first, names = _INVALID, self.ascii_first, self.names
         finish, timestamp = self.finish, self._timestamp  # bound once: a million lookups saved
         if self.layout:
@@ -539,6 +571,13 @@ class _Parser:
         lineno = 0  # lines before the current block
         key, stamp = "", invalid
         for chunk in chunks:
+            if type(chunk) is BadLine:
+                if pending is not None:
+                    yield finish(pending, more)
+                    more = []
+                lineno += 1
+                pending = (lineno, chunk, _BAD, None, chunk.text)
+                continue
             pos = 0  # the "\n" before the first line not yet read
             for match in scan.finditer(chunk):
                 ts, raw, body = match.group("ts", "raw", "body")
@@ -602,6 +641,8 @@ class _Parser:
         """The record for a complete message: header fields + first body line, and continuation lines."""
         lineno, header, stamp, sender, first = pending
         text = "\n".join([first, *more]) if more else first
+        if stamp is _BAD:
+            return Skipped(Source(self.name, lineno), header.reason, text)  # type: ignore[union-attr]
         if stamp is _OUTLIER:
             line = header.string[header.start() + 1 : header.end("body")]
             return Skipped(Source(self.name, lineno), OUTLIER, "\n".join([line, *more]))
@@ -639,31 +680,64 @@ def chat_name(file: ExportFile) -> str:
 _CHUNK = 1 << 15  # bytes per read: enough lines to amortise a chunk's cost, little memory
 
 
-def _chunks(stream: BinaryIO) -> Iterator[str]:
+def _chunks(stream: BinaryIO, encoding: str, limit: int) -> Iterator[str | BadLine]:
     """The text in chunks of whole lines, each chunk starting with the "\n" before its first line (the
-    file's first line gets one), so that a regex finds every line start at a "\n".
+    file's first line gets one), so that a regex finds every line start at a "\n". A line longer than
+    ``limit`` characters, or holding a NUL, comes as one BadLine instead, between the chunks around it.
 
     Only "\n" ends a line (a stray "\r" inside a body stays; "\r\n" is trimmed per line later). Bad bytes
-    become U+FFFD so one broken character does not cost the whole file, and a leading BOM is dropped:
-    line for line what decoding the whole file as utf-8-sig with errors="replace" gives (chunks end at a
-    "\n", which never sits inside a UTF-8 sequence)."""
-    buffer = stream.read(_CHUNK)
-    while 0 < len(buffer) < 3 and (data := stream.read(_CHUNK)):
-        buffer += data  # enough to see a whole BOM
-    if buffer.startswith(codecs.BOM_UTF8):
-        buffer = buffer[3:]
-    buffer = b"\n" + buffer
+    become U+FFFD so one broken character does not cost the whole file, and a leading BOM is dropped: line
+    for line what decoding the whole file gives. Linear in the file's size: each read is searched once, and
+    the pieces of a line that spans reads are joined once, when it ends."""
+    decode = decoder(encoding)
+    size = min(_CHUNK, max(limit // 2, 1))  # a line inside one read is then never too long
+    line = ["\n"]  # the line being read, in pieces, from the "\n" before it
+    length = 0  # its characters so far
+    skipping = False  # inside a too-long line, already reported
     while True:
-        cut = buffer.rfind(b"\n")
-        if cut > 0:
-            yield buffer[:cut].decode("utf-8", "replace")
-            buffer = buffer[cut:]
-        data = stream.read(_CHUNK)
+        data = stream.read(size)
+        text = decode(data, not data)
+        end = text.find("\n")
+        if end < 0:  # the line goes on
+            if not skipping:
+                line.append(text)
+                length += len(text)
+                if length > limit:
+                    yield BadLine(too_long(limit), "".join(line)[1 : _PREVIEW + 1])
+                    line, skipping = [], True
+        else:
+            cut = text.rfind("\n")
+            if skipping or length + end > limit:
+                if not skipping:
+                    yield BadLine(too_long(limit), ("".join(line) + text[:end])[1 : _PREVIEW + 1])
+                chunk, skipping = text[end:cut], False
+            else:
+                chunk = "".join([*line, text[:cut]])
+            if chunk:
+                yield from _without_nul(chunk)
+            line, length = [text[cut:]], len(text) - cut - 1
         if not data:
             break
-        buffer += data
-    if len(buffer) > 1:  # a last line without "\n"
-        yield buffer.decode("utf-8", "replace")
+    if not skipping and len(rest := "".join(line)) > 1:  # a last line without "\n"
+        yield from _without_nul(rest)
+
+
+def _without_nul(chunk: str) -> Iterator[str | BadLine]:
+    """The chunk, with each line holding a NUL (binary junk in a text file) taken out as a BadLine."""
+    if "\x00" not in chunk:
+        yield chunk
+        return
+    good: list[str] = []
+    for line in chunk[1:].split("\n"):
+        if "\x00" not in line:
+            good.append(line)
+            continue
+        if good:
+            yield "\n" + "\n".join(good)
+            good = []
+        yield BadLine(NUL_LINE, line.removesuffix("\r"))
+    if good:
+        yield "\n" + "\n".join(good)
 
 
 def _open(file: ExportFile) -> BinaryIO:
@@ -673,20 +747,19 @@ def _open(file: ExportFile) -> BinaryIO:
         raise ImportFileError(file.name, None, f"cannot read the file ({exc})") from None
 
 
-def _check_text(file: ExportFile) -> None:
-    """Reject binary and UTF-16 files up front, with the line of the first NUL byte."""
+def _check_text(file: ExportFile) -> str:
+    """The file's encoding; binary files are rejected up front, with the line of the first NUL byte."""
     try:
-        head = file.head()
+        sample = file.head(SAMPLE_BYTES)
     except READ_ERRORS as exc:
         raise ImportFileError(file.name, None, f"cannot read the file ({exc})") from None
-    if not head:
+    if not sample:
         raise ImportFileError(file.name, None, "empty file")
-    nul = head.find(b"\x00")
-    if nul >= 0:
-        line = head.count(b"\n", 0, nul) + 1
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise ImportFileError(file.name, line, "UTF-16 text, but WhatsApp exports are UTF-8")
+    encoding = detect_encoding(sample)
+    if encoding is None:
+        line = sample.count(b"\n", 0, sample.find(b"\x00")) + 1
         raise ImportFileError(file.name, line, "binary data, not a WhatsApp text export")
+    return encoding
 
 
 class WhatsAppImporter:
@@ -694,20 +767,28 @@ class WhatsAppImporter:
 
     def sniff(self, file: ExportFile) -> bool:
         head = safe_head(file)
-        if b"\x00" in head:
+        plain = b"\x00" not in head and is_utf8(head)
+        encoding = "utf-8" if plain else self.encoding(file)  # else look closer: another encoding, or binary
+        if encoding is None:
             return False
-        lines = head.decode("utf-8", errors="replace").split("\n")
+        lines = codecs.decode(head, encoding, "replace").split("\n")
         if len(head) >= 8192:
             lines.pop()  # the last line may be cut mid-way
-        candidates = [line.rstrip("\r") for line in lines if line.strip()][:_HEAD_LINES]
+        candidates = [line.rstrip("\r") for line in lines if line.strip() and "\x00" not in line][:_HEAD_LINES]
         return any(_match(line) for line in candidates)
 
+    def encoding(self, file: ExportFile) -> str | None:
+        try:
+            return text_encoding(file)
+        except READ_ERRORS:
+            return None
+
     def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
-        _check_text(file)
+        encoding, limit = _check_text(file), limits.current().line_chars
 
         def survey_file(stop_early: bool = False) -> Survey:
             with _open(file) as stream:
-                return survey(_chunks(stream), stop_early)
+                return survey(_chunks(stream, encoding, limit), stop_early)
 
         facts = survey_file(stop_early=True)
         if facts.first_text_line is None:
@@ -721,7 +802,7 @@ class WhatsAppImporter:
             )
         parser = _Parser(file.name, chat_name(file), facts, survey_file)
         with _open(file) as stream:
-            yield from parser.run(_chunks(stream))
+            yield from parser.run(_chunks(stream, encoding, limit))
 
 
 register(WhatsAppImporter())
