@@ -50,15 +50,27 @@ class Clone:
     tokenizer: Any
     model: Any
     settings: GenerationSettings = field(default_factory=GenerationSettings)
+    memory: Any = None  # the workspace's memory (clone.memory.Memory) when the clone was trained with one
+    memory_tokens: int = 0  # the memory block's budget it was trained with
 
     @classmethod
     def load(cls, workspace: Workspace | None = None, settings: GenerationSettings | None = None) -> Clone:
-        """Load the clone trained in ``workspace`` (default ./clone-workspace)."""
+        """Load the clone trained in ``workspace`` (default ./clone-workspace), with its memory when it was trained
+        to use one (`clone import --memory-tokens N`): it is then told what it remembers, as in training."""
         workspace = workspace or Workspace()
         run = read_run(workspace)  # a clear error before any model is loaded
         tokenizer, model = load_model(workspace, run)
         model.eval()
-        return cls(workspace, run, tokenizer, model, settings or GenerationSettings())
+        tokens = run.get("dataset", {}).get("options", {}).get("memory_tokens", 0)
+        memory = None
+        if tokens:
+            from clone.memory import open_memory
+
+            memory = open_memory(workspace)
+        return cls(workspace, run, tokenizer, model, settings or GenerationSettings(), memory, tokens)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     @property
     def me(self) -> str:
@@ -73,13 +85,17 @@ class Clone:
         when: datetime | None = None,
         settings: GenerationSettings | None = None,
         group: str | None = None,
+        scope: str = "contact",
     ) -> Conversation:
         """A new chat with ``partner``, or in the group named ``group`` (its members are whoever speaks in it);
         ``relationship`` defaults to the partner's line in the workspace's contacts.yaml, ``when`` (the time the
-        clone is told it is) to the time of each message."""
+        clone is told it is) to the time of each message; ``scope`` what memory may draw on ("contact", or "all"
+        for the owner talking to their own clone)."""
         if not group:
             relationship = relationship or load_contacts(self.workspace).get(partner or "")
-        return Conversation(self, partner, relationship, platform, when, settings or self.settings, group=group)
+        return Conversation(
+            self, partner, relationship, platform, when, settings or self.settings, group=group, scope=scope
+        )
 
     def stream_reply(
         self, messages: list[dict[str, str]], settings: GenerationSettings, stop: threading.Event | None = None
@@ -125,6 +141,8 @@ class Conversation:
     history: list[dict[str, str]] = field(default_factory=list)
     group: str | None = None  # the group's name, in a group chat
     members: list[str] = field(default_factory=list)  # the other people who spoke in the group, first seen first
+    scope: str = "contact"  # what memory may draw on: what this partner took part in ("all": the owner's own chat)
+    recalled: Any = None  # what the last prompt was told from memory (clone.memory.Recall), for --show-memory
     _seeded: bool = False
 
     def context(self) -> Context:
@@ -153,9 +171,25 @@ class Conversation:
         self.history.append({"role": "assistant", "content": reply})
 
     def prompt(self, history: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
-        """The same system prompt the clone saw in training, then the conversation so far."""
+        """The same system prompt the clone saw in training (with its memory block when it has a memory), then
+        the conversation so far."""
         history = self.history if history is None else history
-        return [{"role": "system", "content": system_prompt(self.context())}, *history]
+        return [{"role": "system", "content": system_prompt(self.context(), self.remember(history))}, *history]
+
+    def remember(self, history: list[dict[str, str]]) -> str:
+        """The memory block for a reply, retrieved as in training: with what the others said, from conversations
+        before now that this partner took part in (``scope``); "" without a memory."""
+        clone = self.clone
+        if clone.memory is None:
+            return ""
+        from clone.memory import recall
+
+        query = "\n".join(m["content"] for m in history if m["role"] == "user")
+        when = self.when or datetime.now()
+        self.recalled = recall(
+            clone.memory, self.context(), query, when, clone.memory_tokens, clone.count_tokens, self.scope
+        )
+        return self.recalled.block
 
     def stream(self, message: str, speaker: str | None = None) -> Iterator[str]:
         """Send ``message`` (from ``speaker``, in a group), yield the clone's reply piece by piece, and remember both

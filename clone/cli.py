@@ -104,6 +104,7 @@ def import_(
     exclude: Annotated[list[str], flag(DatasetOptions, "exclude", "--exclude", metavar="NAME")] = DATASET.exclude,
     redact: Annotated[bool, flag(DatasetOptions, "redact")] = DATASET.redact,
     redact_names: Annotated[bool, flag(DatasetOptions, "redact_names", "--redact-names")] = DATASET.redact_names,
+    memory_tokens: Annotated[int, flag(DatasetOptions, "memory_tokens", metavar="N")] = DATASET.memory_tokens,
 ) -> None:
     """Read chat exports and build the training dataset in the workspace.
 
@@ -134,6 +135,7 @@ def import_(
         redact=redact,
         redact_names=redact_names,
         exclude=exclude,
+        memory_tokens=memory_tokens,
     )
     with err.status("building conversations..."):
         summary = import_exports(paths, me, Workspace(workspace), options, loaded=result)
@@ -248,6 +250,16 @@ def talk(
             "Saved for `clone improve --from-feedback`.",
         ),
     ] = False,
+    show_memory: Annotated[
+        bool, typer.Option("--show-memory", metavar="", help="After each reply, print what the clone was reminded of.")
+    ] = False,
+    scope: Annotated[
+        str,
+        typer.Option(
+            metavar="SCOPE",
+            help="What memory may draw on: contact (what --with took part in) or all (your own chat with your clone).",
+        ),
+    ] = "contact",
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Chat with the clone, streaming its replies. `/reset` starts a new conversation, `/quit` leaves; Ctrl-C
@@ -260,9 +272,10 @@ def talk(
     settings = GenerationSettings(max_new_tokens=max_new_tokens, temperature=temperature, seed=seed)
     with err.status("loading the clone..."):
         clone = Clone.load(Workspace(workspace), settings)
-    conversation = clone.conversation(with_, relationship=relationship, platform=platform)
+    conversation = clone.conversation(with_, relationship=relationship, platform=platform, scope=scope)
     if prompt is not None:
         _stream(conversation.stream(prompt))
+        _show_memory(conversation, show_memory)
         return
     err.print(
         f"talking to [bold]{clone.me}[/] (clone). /reset starts over, /quit or Ctrl-D leaves, Ctrl-C stops a reply."
@@ -277,8 +290,23 @@ def talk(
         if message == "/reset":
             conversation.reset()
             err.print("[dim](new conversation: the clone has forgotten this chat)[/]")
-        elif message and _stream(conversation.stream(message), label=f"{clone.me}> ") and feedback:
-            _ask_feedback(conversation)
+        elif message and _stream(conversation.stream(message), label=f"{clone.me}> "):
+            _show_memory(conversation, show_memory)
+            if feedback:
+                _ask_feedback(conversation)
+
+
+def _show_memory(conversation, show: bool) -> None:
+    """What the last reply was told from memory: the facts and the earlier conversations, with their sources."""
+    if not show:
+        return
+    recalled = conversation.recalled
+    if conversation.clone.memory is None:
+        err.print("[dim](this clone was trained without memory: `clone import --memory-tokens N`, then train)[/]")
+    elif recalled is None or not recalled.block:
+        err.print("[dim](nothing from memory)[/]")
+    else:
+        err.print(f"[dim]{recalled.block}[/]", highlight=False, soft_wrap=True)
 
 
 def _ask_feedback(conversation) -> None:

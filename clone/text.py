@@ -9,7 +9,7 @@ import emoji
 
 # Every placeholder the redactor writes (clone/dataset/redact.py): <EMAIL_1>, <PHONE_2>, <NAME_3>, and URLs with
 # the host they keep, <URL_1:example.com> (or <URL_4> for an IP address).
-PLACEHOLDER = re.compile(r"<[A-Z]+_\d+(?::[^>\s]+)?>")
+PLACEHOLDER = re.compile(r"<[A-Z]+(?:_[A-Z]+)*_\d+(?::[^>\s]+)?>")
 
 # Below the Miscellaneous Symbols block (U+2600) the symbols that can be emoji are typography first: ©, ®, ™,
 # ‼, arrows, ▪. Typed alone they are text; only with the emoji variation selector (©️) are they emoji. From

@@ -40,7 +40,9 @@ class DatasetOptions:
     languages: list[str] = field(
         default_factory=list, metadata={"help": "Keep only conversations in this language (ISO code; repeat)."}
     )
-    redact: bool = setting(True, "Replace emails, phones, URLs, card/IBAN numbers and addresses with placeholders.")
+    redact: bool = setting(
+        True, "Replace contact data, IDs, secrets, account numbers, addresses and other private data with placeholders."
+    )
     redact_names: bool = setting(False, "Also replace other people's names.")
     exclude: list[str] = field(
         default_factory=list, metadata={"help": "Leave out every chat with this person (repeat)."}

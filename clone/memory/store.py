@@ -76,8 +76,7 @@ def stamp(when: datetime) -> str:
 
 
 def paths(workspace: Workspace) -> tuple[Path, Path]:
-    folder = workspace.root / "memory"
-    return folder / "memory.sqlite3", folder / "decisions.json"
+    return workspace.memory / "memory.sqlite3", workspace.memory / "decisions.json"
 
 
 @dataclass
