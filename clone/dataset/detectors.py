@@ -1,6 +1,7 @@
 """The detectors behind ``clone.dataset.redact``: each finds one kind of private data in a text and returns its
 spans as ``(start, end)`` pairs, sorted and non-overlapping. ``redact.py`` runs them in precedence order, each on
 the text with the spans already found masked out (``MASK``), and says what each kind covers.
+One concern (finding private data) in one file: it is long because there are sixteen kinds, each a short section.
 
 Checksums come from python-stdnum (IBAN, Luhn, national IDs, routing numbers, Bitcoin addresses), phone numbers
 from phonenumbers, IP addresses from ``ipaddress``; kinds without a checksum need a context word ("PIN",

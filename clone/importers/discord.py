@@ -1,4 +1,5 @@
-"""Discord: DiscordChatExporter (DCE) JSON and CSV exports, and Discord's own data package.
+"""Discord: DiscordChatExporter (DCE) JSON and CSV exports, and Discord's own data package (one platform, one
+file: its three layouts share the record reader, hence the length).
 
 Three importers live here:
 

@@ -1,4 +1,5 @@
-"""Email importer: mbox files (Gmail Takeout, Thunderbird...) and single messages (.eml, Maildir files).
+"""Email importer: mbox files (Gmail Takeout, Thunderbird...) and single messages (.eml, Maildir files). One
+platform, one file: its length is real mail's many encodings.
 
 Each email becomes one message holding only what its sender wrote: the body is decoded with the stdlib
 ``email`` package (plus fallbacks for the charsets, bogus transfer encodings and raw 8-bit headers real

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from clone.dataset.conversations import Conversation
 from clone.dataset.samples import Context, context_of
@@ -99,18 +100,9 @@ def fits(lines: Sequence[str], budget_tokens: int, count_tokens: Callable[[str],
     return count_tokens("\n".join(lines)) <= budget_tokens
 
 
-def memory_block(
-    memory: Memory,
-    context: Context,
-    query: str,
-    before: datetime | None,
-    budget_tokens: int,
-    count_tokens: Callable[[str], int],
-    scope: str = "contact",
-) -> str:
-    """The block the clone is told for a reply to ``query`` (what the other people said), "" when nothing in
-    scope is relevant."""
-    return recall(memory, context, query, before, budget_tokens, count_tokens, scope).block
+def memory_block(*args: Any, **kwargs: Any) -> str:
+    """The block the clone is told for a reply (`recall`'s arguments), "" when nothing in scope is relevant."""
+    return recall(*args, **kwargs).block
 
 
 def others_said(conversation: Conversation) -> str:
