@@ -715,8 +715,10 @@ def test_a_too_long_line_is_one_skipped_record_not_glued_to_the_message_before(t
 
 
 def test_a_file_of_one_too_long_header_line_is_one_skipped_record(tmp_path: Path) -> None:
-    [record] = parse_text(tmp_path, "[01/02/2020, 10:00:00] Bo: " + "y" * (3 << 20))
-    assert isinstance(record, Skipped) and record.source.line == 1 and record.reason.startswith("line longer")
+    path = tmp_path / "chat.txt"
+    path.write_text("[01/02/2020, 10:00:00] Bo: " + "y" * (3 << 20), encoding="utf-8")
+    [record] = load([path]).skipped
+    assert record.source.line == 1 and record.reason.startswith("line longer")
 
 
 def test_the_line_limit_is_configurable(tmp_path: Path) -> None:

@@ -713,8 +713,10 @@ def _chunks(stream: BinaryIO, encoding: str, limit: int) -> Iterator[str | BadLi
                 chunk, skipping = text[end:cut], False
             else:
                 chunk = "".join([*line, text[:cut]])
-            if chunk:
+            if "\x00" in chunk:
                 yield from _without_nul(chunk)
+            elif chunk:
+                yield chunk
             line, length = [text[cut:]], len(text) - cut - 1
         if not data:
             break
@@ -724,9 +726,6 @@ def _chunks(stream: BinaryIO, encoding: str, limit: int) -> Iterator[str | BadLi
 
 def _without_nul(chunk: str) -> Iterator[str | BadLine]:
     """The chunk, with each line holding a NUL (binary junk in a text file) taken out as a BadLine."""
-    if "\x00" not in chunk:
-        yield chunk
-        return
     good: list[str] = []
     for line in chunk[1:].split("\n"):
         if "\x00" not in line:
@@ -772,8 +771,8 @@ class WhatsAppImporter:
         if encoding is None:
             return False
         lines = codecs.decode(head, encoding, "replace").split("\n")
-        if len(head) >= 8192:
-            lines.pop()  # the last line may be cut mid-way
+        if len(head) >= 8192 and len(lines) > 1:
+            lines.pop()  # the last line may be cut mid-way (a first line longer than the head still has its header)
         candidates = [line.rstrip("\r") for line in lines if line.strip() and "\x00" not in line][:_HEAD_LINES]
         return any(_match(line) for line in candidates)
 
