@@ -1,4 +1,6 @@
-"""WhatsApp "Export chat" .txt importer: Android and iOS exports, in the locales we have seen.
+"""WhatsApp "Export chat" .txt importer: Android and iOS exports, in the locales we have seen. One platform, one
+file (its length is the date grammar and the speed-ups of the layout scan; the UI wording lives in
+whatsapp_locales.py).
 
 A message starts on a *header* line, ``[date, time] Name: text`` (iOS) or ``date, time - Name: text``
 (Android); lines without a header continue the previous message. Header lines without ``Name:`` are
