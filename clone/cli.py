@@ -380,6 +380,14 @@ def export(
         typer.Option(metavar="TEXT", help="Who they are to you (default: their line in the workspace contacts.yaml)."),
     ] = None,
     platform: Annotated[str, typer.Option(metavar="NAME", help="Platform named in the system prompt.")] = "whatsapp",
+    include_notes: Annotated[
+        bool,
+        typer.Option(
+            "--include-notes",
+            metavar="",
+            help="Put the partner's contacts.yaml line (redacted) in the Modelfile; off: your notes stay private.",
+        ),
+    ] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Write the clone for other runtimes: the LoRA merged into the base model (`merged/`), a GGUF file for
@@ -398,6 +406,7 @@ def export(
         partner=with_,
         relationship=relationship,
         platform=platform,
+        include_notes=include_notes,
     )
     out.print(f"merged model: {result.merged}", highlight=False, soft_wrap=True)
     if result.gguf is not None:

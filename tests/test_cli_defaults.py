@@ -57,7 +57,7 @@ def test_eval_flags_default_to_evaluate():
 def test_train_export_and_improve_defaults_are_the_librarys():
     assert cli_defaults("train")["recipe"] == DEFAULT_RECIPE
     flags, library = cli_defaults("export"), signature_defaults(export)
-    for name in ("gguf_type", "platform", "gguf"):
+    for name in ("gguf_type", "platform", "gguf", "include_notes"):
         assert flags[name] == library[name], name
     assert cli_defaults("improve")["method"] == signature_defaults(improve_config)["method"]
 

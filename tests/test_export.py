@@ -309,10 +309,21 @@ def test_export_after_a_real_training_run(tiny_model, tmp_path):
 # --- Modelfile -----------------------------------------------------------------------------------
 
 
+def test_contacts_notes_stay_out_of_exports_unless_asked(tmp_path):
+    from clone.exporting import exported_note
+
+    workspace = Workspace(tmp_path)
+    workspace.contacts.write_text("Sam: old friend, call 07700 900123 or sam@example.com\n")
+    assert exported_note(workspace, "Sam", None, include_notes=False) is None  # the user's private note
+    note = exported_note(workspace, "Sam", None, include_notes=True)
+    assert note.startswith("old friend") and "900123" not in note and "example.com" not in note  # redacted
+    assert exported_note(workspace, "Sam", "brother", include_notes=False) == "brother"  # given for the export
+
+
 def test_modelfile_has_template_stops_and_system_prompt(tiny_model, tmp_path):
     workspace = trained_workspace(tiny_model, tmp_path / "ws")
     workspace.contacts.write_text("Sam: friend\n")
-    result = export(workspace, partner="Sam", show_progress=False)
+    result = export(workspace, partner="Sam", include_notes=True, show_progress=False)
     text = result.modelfile.read_text()
     assert text.startswith("FROM ./clone.gguf\n")
     assert f'TEMPLATE """{ollama_template(SMOLLM2_TEMPLATE)}"""' in text

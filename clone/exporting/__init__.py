@@ -57,15 +57,16 @@ def export(
     partner: str | None = None,
     relationship: str | None = None,
     platform: str = "whatsapp",
+    include_notes: bool = False,
     show_progress: bool = True,
 ) -> ExportResult:
     """Merge the workspace's clone into its base model and write it for other runtimes (see the module doc).
 
     ``gguf``: None writes the GGUF when the architecture is supported (llama, qwen2) and skips it otherwise;
     True insists (an error for other architectures); False skips it. ``partner``, ``relationship`` and
-    ``platform`` shape the Modelfile's system prompt, as in `clone talk`."""
+    ``platform`` shape the Modelfile's system prompt, as in `clone talk`; the partner's line in contacts.yaml is
+    the user's private note about someone else, so it goes into the export only with ``include_notes`` (redacted)."""
     from clone.generation import GenerationSettings
-    from clone.identity import load_contacts
     from clone.progress import Stages, quiet_libraries
     from clone.training import read_run
 
@@ -94,7 +95,8 @@ def export(
         template = inference_template(base_template, tokenizer.chat_template)
         settings = GenerationSettings()
         top_k = talk_top_k(model)
-        context = Context(run["me"], partner, relationship or load_contacts(workspace).get(partner or ""), platform)
+        note = exported_note(workspace, partner, relationship, include_notes)
+        context = Context(run["me"], partner, note, platform)
         system = system_prompt(context)  # no `when`: a Modelfile's SYSTEM is fixed text, with no date to write
 
         with atomic_dir(folder) as tmp:
@@ -141,6 +143,18 @@ def _check_output(folder: Path) -> None:
         raise CloneError(f"{folder} is a file; give a folder for the export")
     if folder.is_dir() and any(folder.iterdir()) and not (folder / RECORD).exists():
         raise CloneError(f"{folder} already holds other files; export into a new or empty folder")
+
+
+def exported_note(workspace: Workspace, partner: str | None, given: str | None, include_notes: bool) -> str | None:
+    """What the export says about the partner: the relationship given for it, else with ``include_notes`` their
+    contacts.yaml line with private data redacted as in messages, else nothing."""
+    from clone.dataset.redact import Redactor
+    from clone.identity import load_contacts
+
+    if given:
+        return given
+    note = load_contacts(workspace).get(partner or "") if include_notes else None
+    return Redactor().redact(note) if note else None
 
 
 def readme(result: ExportResult, talk: dict[str, str], repetition_penalty: float) -> str:
