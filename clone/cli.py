@@ -481,6 +481,29 @@ def recipes(
 
 
 @app.command()
+def forget(
+    person: Annotated[str, typer.Argument(metavar="PERSON", help="The name as the exports show it.")],
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Remove a person from the workspace everywhere: their messages and one-to-one chats, every sample from
+    their chats or naming them, their memories and feedback; they stay out of later rebuilds and imports. Says
+    what must be retrained (the clone learnt from them).
+
+    Example: `clone forget "Sam Okafor"`
+    """
+    from clone.forgetting import forget as forget_person
+
+    result = forget_person(person, Workspace(workspace))
+    out.print(
+        f"forgot {result.person}: {result.messages} messages, {result.samples} samples, {result.memories} "
+        f"remembered conversations, {result.feedback} feedback records",
+        highlight=False,
+    )
+    for what in result.retrain:
+        out.print(f"still learnt from them: {what}", highlight=False, soft_wrap=True)
+
+
+@app.command()
 def doctor(
     fix: Annotated[
         bool, typer.Option("--fix", metavar="", help="Install the bundled default model if it is missing.")
