@@ -187,6 +187,14 @@ def train(
             "--resume", metavar="", help="Go on with the interrupted run from its last checkpoint (save_steps)."
         ),
     ] = False,
+    continue_: Annotated[
+        bool,
+        typer.Option(
+            "--continue",
+            metavar="",
+            help="Train the current clone on: the samples it has not seen plus replay_share of those it has.",
+        ),
+    ] = False,
     launch: Annotated[
         int,
         typer.Option(
@@ -209,13 +217,13 @@ def train(
     ws = Workspace(workspace)
     if launch > 0:
         args = ["--recipe", recipe, *(f"--set={item}" for item in set_), "--workspace", str(workspace)]
-        launch_processes(launch, [*args, "--resume"] if resume else args)
+        launch_processes(launch, [*args, *(["--resume"] if resume else []), *(["--continue"] if continue_ else [])])
         return
     chosen = None if resume else load_recipe(recipe, set_)
     ws.read_manifest()  # nothing imported: say so before announcing anything
     if is_main_process():
         out.print("resuming the last run ..." if resume else f"training [bold]{chosen.model}[/] ({recipe}) ...")
-    result = train_clone(ws, chosen, resume=resume)
+    result = train_clone(ws, chosen, resume=resume, continue_training=continue_)
     if not is_main_process():
         return
     if result.heldout_loss_before is not None:
@@ -223,7 +231,13 @@ def train(
             f"held-out loss on your replies: before {result.heldout_loss_before:.3f} -> "
             f"after {result.heldout_loss_after:.3f}"
         )
-    out.print(f"saved the clone in {result.folder} ({result.seconds:.0f} s)")
+    run = result.run
+    lineage = (
+        f", continued from v{run['parent']} on {run['new_samples']} new + {run['replayed_samples']} replayed samples"
+        if run["continued"]
+        else ""
+    )
+    out.print(f"saved the clone in {result.folder} as version v{run['version']}{lineage} ({result.seconds:.0f} s)")
     out.print(f"next: {ws.command('talk')}", highlight=False, soft_wrap=True)
 
 
@@ -478,6 +492,31 @@ def recipes(
         raise CloneError("; ".join(failures))
     if check:
         out.print(f"all {len(available())} recipes are valid")
+
+
+@app.command()
+def versions(workspace: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
+    """List the trained versions of the clone with their lineage and held-out loss; `clone use N` rolls back."""
+    from clone.versions import list_versions
+
+    table = Table("", "version", "from", "created", "samples", "held-out loss")
+    for v in list_versions(Workspace(workspace)):
+        loss = f"{v.heldout_loss_before:.3f} -> {v.heldout_loss_after:.3f}" if v.heldout_loss_after is not None else ""
+        parent = f"v{v.parent} (continued)" if v.continued else "base model"
+        table.add_row("*" if v.current else "", f"v{v.number}", parent, v.created, str(v.samples), loss)
+    out.print(table)
+
+
+@app.command()
+def use(
+    version: Annotated[int, typer.Argument(metavar="N", help="The version number `clone versions` shows.")],
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Make version N the current clone again (what talk, eval, export and serve load)."""
+    from clone.versions import use_version
+
+    chosen = use_version(version, Workspace(workspace))
+    out.print(f"the current clone is now v{chosen.number}", highlight=False)
 
 
 @app.command()

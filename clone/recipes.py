@@ -31,6 +31,9 @@ class Recipe:
     heldout_samples: int = setting(
         64, "Held-out conversations whose loss is measured before and after training (0: all of them)."
     )
+    replay_share: float = setting(
+        0.25, "`clone train --continue`: share of the samples trained before that are replayed beside the new ones."
+    )
     # optimisation
     epochs: float = setting(3.0, "Passes over the training samples.")
     max_steps: int = setting(-1, "Optimizer steps; > 0 overrides epochs.")
@@ -79,6 +82,7 @@ class Recipe:
             (self.lora_r >= 1 and self.lora_alpha > 0, "lora_r and lora_alpha must be positive"),
             (0 <= self.lora_dropout < 1, "lora_dropout must be in [0, 1)"),
             (self.heldout_samples >= 0, "heldout_samples must be 0 (all) or more"),
+            (0 <= self.replay_share <= 1, "replay_share must be in [0, 1]"),
             (self.lr_scheduler in SCHEDULERS, f"lr_scheduler must be one of {', '.join(SCHEDULERS)}"),
             (not (self.qlora and self.model.startswith("bundled:")), "qlora needs a full-precision base model"),
             (not self.early_stopping_patience or self.eval_steps > 0, "early_stopping_patience needs eval_steps"),

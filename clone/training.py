@@ -7,11 +7,12 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from clone import models, templates
+from clone import models, templates, versions
 from clone.cpu_speed import bf16_adapter_inputs, compact_lm_head, cpu_bf16
 from clone.dataset import load_dataset_dict
 from clone.errors import CloneError
@@ -125,15 +126,19 @@ def train(
     recipe: Recipe | str | None = None,
     *,
     resume: bool = False,
+    continue_training: bool = False,
     show_progress: bool = True,
 ) -> TrainResult:
-    """Fine-tune the recipe's base model on the workspace dataset; saves the clone in the workspace.
+    """Fine-tune the recipe's base model on the workspace dataset; saves the clone in the workspace, and keeps it
+    as the next numbered version (clone.versions).
 
     ``recipe``: a Recipe, a recipe name or YAML path (default: the CPU recipe). With ``resume``, training continues
     from the newest checkpoint in the workspace (written every ``recipe.save_steps`` steps) with the same data order,
-    as if it had never stopped."""
+    as if it had never stopped. With ``continue_training``, the current clone's adapter trains on: on the samples it
+    has not seen, plus ``recipe.replay_share`` of those it has (so it does not forget them), on its own base model."""
     workspace = workspace or Workspace()
     manifest = workspace.read_manifest()  # before any model loads: a clear error when nothing was imported
+    parent = read_run(workspace) if continue_training else None
     checkpoint = latest_checkpoint(workspace) if resume else None
     if resume:
         if checkpoint is None:
@@ -141,6 +146,8 @@ def train(
         recipe = from_dict(json.loads((workspace.checkpoints / "recipe.json").read_text()))  # the same run goes on
     else:
         recipe = load_recipe(recipe) if isinstance(recipe, str) or recipe is None else recipe
+        if parent:
+            recipe = replace(recipe, model=parent["base_model"])  # the adapter belongs to its base model
         if is_main_process():
             shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # never pick up another run's checkpoints
         if recipe.save_steps > 0 and is_main_process():
@@ -153,16 +160,23 @@ def train(
     model_path = models.resolve(recipe.model)
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     tokenizer.chat_template = templates.training_template(tokenizer.chat_template)
-    train_set = data["train"].select_columns(["messages"])
+    train_rows, new, replayed = (
+        continued_samples(data["train"], parent, recipe) if parent else (data["train"], len(data["train"]), 0)
+    )
     eval_set = heldout(data, recipe)
+    model = load_base_model(model_path, recipe)
+    if parent:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, workspace.model / "adapter", is_trainable=True)
 
     trainer = SFTTrainer(
-        model=load_base_model(model_path, recipe),
+        model=model,
         args=sft_config(recipe, workspace.checkpoints),
-        train_dataset=train_set,
+        train_dataset=train_rows.select_columns(["messages"]),
         eval_dataset=eval_set,
         processing_class=tokenizer,
-        peft_config=lora_config(recipe),
+        peft_config=None if parent else lora_config(recipe),
         callbacks=callbacks(recipe, show_progress),
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; our callback reports instead
@@ -182,6 +196,15 @@ def train(
         "heldout_loss_before": loss_before,
         "heldout_loss_after": loss_after,
         "heldout_conversations": len(eval_set) if eval_set else 0,
+        "version": versions.next_number(workspace),
+        "parent": parent.get("version") if parent else None,
+        "continued": parent is not None,
+        "created": datetime.now().isoformat(timespec="seconds"),
+        "samples": len(train_rows),
+        "new_samples": new,
+        "replayed_samples": replayed,
+        # what this adapter has learnt from, so a continued run knows what is new
+        "trained_samples": sorted({*(parent or {}).get("trained_samples", []), *map(sample_key, data["train"])}),
         "seconds": round(time.time() - started, 1),
         "world_size": trainer.args.world_size,  # processes that trained together (DDP through torchrun)
         "log_history": trainer.state.log_history,
@@ -194,9 +217,34 @@ def train(
         tokenizer.save_pretrained(tmp / "tokenizer")
         write_json_atomic(tmp / "run.json", run)
         plot_losses(trainer.state.log_history, tmp / "loss.png")
+    versions.save_version(workspace, run["version"])
     if not recipe.keep_checkpoints:
         shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # the run is done: nothing to resume
     return result
+
+
+def sample_key(row: dict[str, Any]) -> str:
+    """A sample's identity across re-imports: its chat and when it started."""
+    return f"{row['platform']}|{row['chat']}|{row['start']}"
+
+
+def continued_samples(rows, parent: dict[str, Any], recipe: Recipe):
+    """The samples a continued run trains on: those the parent never saw, plus ``recipe.replay_share`` of those it
+    did (drawn with the recipe's seed). Returns (rows, new, replayed)."""
+    import random
+
+    seen = set(parent.get("trained_samples", []))
+    if not seen:
+        raise CloneError(
+            "the current clone was trained before clone recorded its samples: train it once without --continue"
+        )
+    new = [i for i, row in enumerate(rows) if sample_key(row) not in seen]
+    if not new:
+        raise CloneError(f"no new samples since version {parent.get('version')}: import newer exports first")
+    fresh = set(new)
+    old = [i for i in range(len(rows)) if i not in fresh]
+    replay = sorted(random.Random(recipe.seed).sample(old, round(recipe.replay_share * len(old))))
+    return rows.select(sorted(new + replay)), len(new), len(replay)
 
 
 def heldout(data, recipe: Recipe):
@@ -235,7 +283,8 @@ def plot_losses(log_history: list[dict[str, Any]], path: Path) -> None:
             axes.plot(*zip(*points, strict=True), marker="o" if key == "eval_loss" else None, label=label)
     axes.set_xlabel("step")
     axes.set_ylabel("loss")
-    axes.legend()
+    if axes.lines:  # a run shorter than logging_steps logs no loss
+        axes.legend()
     axes.grid(alpha=0.3)
     figure.tight_layout()
     figure.savefig(path)

@@ -63,6 +63,10 @@ class Workspace:
         return self.root / "clone"  # the trained adapter, its tokenizer and run.json
 
     @property
+    def versions(self) -> Path:
+        return self.root / "versions"  # every trained clone as vN, for `clone versions` and `clone use`
+
+    @property
     def checkpoints(self) -> Path:
         return self.root / "checkpoints"
 
