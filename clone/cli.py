@@ -150,6 +150,15 @@ def import_(
     for label, counts in (("redacted", data.redacted), ("dropped", data.dropped)):
         if any(counts.values()):
             out.print(f"{label}: " + ", ".join(f"{n} {what}" for what, n in counts.items() if n), highlight=False)
+    if summary.added:
+        contacts = f" ({', '.join(summary.new_contacts)})" if summary.new_contacts else ""
+        out.print(
+            f"added to the workspace: {summary.new_messages} new messages ({summary.known_messages} already there), "
+            f"{summary.new_samples} new samples, {len(summary.new_contacts)} new contacts{contacts}; the earlier "
+            "train/test split is kept",
+            highlight=False,
+            soft_wrap=True,
+        )
     out.print(f"next: {summary.next_step}", highlight=False, soft_wrap=True)
 
 

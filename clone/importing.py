@@ -4,6 +4,11 @@
 
 The CLI calls only this; a workspace built from Python has the same files (dataset, messages, workspace.json,
 identity.json, import-report.json). A failed import into a new folder leaves nothing behind.
+
+Into a workspace that already holds an import, it adds only what is new: a message already stored (same chat,
+sender, time and text) is counted as known, the stored ones stay, the earlier train/test split is kept as it was
+and only the new conversations are split (the newest of them held out), so `clone train --continue` can learn
+what is new and the old held-out split still measures forgetting.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from clone.dataset.build import DatasetOptions, DatasetSummary, build_dataset
+from clone.dataset.build import DatasetOptions, DatasetSummary, build_dataset, load_messages, previous_split
 from clone.importers import ExportFile, FileReport, ImportResult, load
+from clone.messages import Message
 from clone.workspace import Workspace, private, write_json_atomic
 
 
@@ -27,9 +33,16 @@ class ImportSummary:
     files: list[FileReport]
     ignored: list[str]
     dataset: DatasetSummary
+    new_messages: int = 0  # not in the workspace before
+    known_messages: int = 0  # read again, already stored
+    new_samples: int = 0  # samples (conversations) the earlier dataset did not hold
+    new_contacts: list[str] = field(default_factory=list)  # people who were not in the workspace before
+    added: bool = False  # imported into a workspace that held an import already
 
     @property
     def next_step(self) -> str:
+        if self.added and self.new_samples:
+            return f"train on what is new: {self.workspace.command('train --continue')}"
         return f"train the clone: {self.workspace.command('train')}"
 
 
@@ -47,15 +60,40 @@ def import_(
     assistant. ``loaded``: the result of an earlier `clone.load(paths)`, to skip reading the files again."""
     workspace = workspace or Workspace()
     result = loaded or load(paths, on_file=on_file)
+    stored = load_messages(workspace) if workspace.messages.exists() else []
+    new = new_messages(stored, result.messages)
+    previous = previous_split(workspace) if stored else None
     with _removed_on_failure(workspace.root):
         workspace.create()
-        dataset = build_dataset(result.messages, me, workspace, options)
+        messages = sorted([*stored, *new], key=lambda m: m.timestamp) if stored else result.messages
+        dataset = build_dataset(messages, me, workspace, options, previous)
         write_import_report(workspace, result)
         if workspace.memory.exists() and not dataset.options["memory_tokens"]:  # built with it otherwise
             from clone.memory import build_memory
 
             build_memory(workspace)  # keep `clone memory` current; unchanged conversations keep their embeddings
-    return ImportSummary(workspace, result.reports, result.ignored, dataset)
+    known_people, samples_now = {m.sender for m in stored}, previous_split(workspace)
+    return ImportSummary(
+        workspace,
+        result.reports,
+        result.ignored,
+        dataset,
+        new_messages=len(new),
+        known_messages=len(result.messages) - len(new),
+        new_samples=len(samples_now.keys() - (previous or {}).keys()),
+        new_contacts=sorted({m.sender for m in new if m.sender and m.sender not in known_people} if stored else []),
+        added=bool(stored),
+    )
+
+
+def new_messages(stored: list[Message], loaded: list[Message]) -> list[Message]:
+    """The loaded messages the workspace does not hold yet (same platform, chat, sender, time, kind and text)."""
+    known = {_identity(m) for m in stored}
+    return [m for m in loaded if _identity(m) not in known]
+
+
+def _identity(m: Message) -> tuple:
+    return (m.platform, m.chat, m.sender, m.timestamp, m.kind.value, m.text)
 
 
 def write_import_report(workspace: Workspace, result: ImportResult) -> Path:

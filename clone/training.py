@@ -15,6 +15,7 @@ from typing import Any
 from clone import models, templates, versions
 from clone.cpu_speed import bf16_adapter_inputs, compact_lm_head, cpu_bf16
 from clone.dataset import load_dataset_dict
+from clone.dataset.samples import sample_key
 from clone.errors import CloneError
 from clone.progress import quiet_libraries
 from clone.recipes import Recipe, from_dict, load_recipe
@@ -221,11 +222,6 @@ def train(
     if not recipe.keep_checkpoints:
         shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # the run is done: nothing to resume
     return result
-
-
-def sample_key(row: dict[str, Any]) -> str:
-    """A sample's identity across re-imports: its chat and when it started."""
-    return f"{row['platform']}|{row['chat']}|{row['start']}"
 
 
 def continued_samples(rows, parent: dict[str, Any], recipe: Recipe):

@@ -12,10 +12,10 @@ from clone.dataset.card import dataset_card
 from clone.dataset.conversations import Conversation, Turn, build_conversations
 from clone.dataset.quality import drop_copies, drop_long, keep_languages
 from clone.dataset.redact import KINDS, Redactor, phone_regions
-from clone.dataset.samples import to_sample
+from clone.dataset.samples import conversation_key, sample_key, to_sample
 from clone.errors import CloneError
 from clone.identity import load_contacts, names, resolve_me, save_aliases, saved_aliases, sender_counts
-from clone.messages import Message
+from clone.messages import Kind, Message
 from clone.models import DEFAULT_MODEL
 from clone.settings import setting
 from clone.workspace import Workspace, atomic_dir, private, write_json_atomic, write_text_atomic
@@ -106,9 +106,19 @@ def token_counter(model: str):
     return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
-def split_by_time(conversations: Sequence[Conversation], test_fraction: float) -> tuple[list, list]:
+def split_by_time(
+    conversations: Sequence[Conversation], test_fraction: float, previous: dict[str, str] | None = None
+) -> tuple[list, list]:
     """Hold out the newest conversations whole, so no conversation lands in both splits and the test
-    set is the future the clone has not seen."""
+    set is the future the clone has not seen. ``previous``: an earlier import's split (sample key -> split), kept
+    as it was; then only the new conversations are split, the newest of them held out."""
+    if previous:
+        known = [c for c in conversations if conversation_key(c) in previous]
+        new_train, new_test = split_by_time(
+            [c for c in conversations if conversation_key(c) not in previous], test_fraction
+        )
+        old_train = [c for c in known if previous[conversation_key(c)] == "train"]
+        return old_train + new_train, [c for c in known if previous[conversation_key(c)] != "train"] + new_test
     ordered = sorted(conversations, key=lambda c: c.start)
     n_test = round(len(ordered) * test_fraction)
     if test_fraction > 0 and len(ordered) >= 2:
@@ -123,9 +133,11 @@ def build_dataset(
     me: str | Sequence[str] = (),
     workspace: Workspace | None = None,
     options: DatasetOptions | None = None,
+    previous: dict[str, str] | None = None,
 ) -> DatasetSummary:
     """Turn imported messages into train/test chat samples in ``workspace``; returns a summary. ``me``: the
     person's name as the exports show it, or a list of their aliases (none: the aliases saved by an earlier import).
+    ``previous``: the split an earlier import made (`previous_split`), kept fixed for the samples it holds.
 
     The steps, in order: who is "me", excluded people, copies and walls of text, conversations,
     languages, redaction, windows, the time split. Everything dropped is counted with its reason."""
@@ -141,7 +153,7 @@ def build_dataset(
     conversations, redactor = history.conversations, history.redactor
     count = token_counter(options.tokenizer) if options.max_tokens or options.memory_tokens else None
     pieces = [w for c in conversations for w in windows(c, options.max_turns, options.max_tokens, count)]
-    train, test = split_by_time(pieces, options.test_fraction)
+    train, test = split_by_time(pieces, options.test_fraction, previous)
     if not train:
         raise CloneError(f"no conversation in which {me_name} replies to someone: nothing to train on")
     memory = memory_blocks(workspace, history, me_name, {"train": train, "test": test}, options, count)
@@ -290,6 +302,36 @@ def _message_rows(messages: Sequence[Message], me: set[str]):
             "file": m.file,
             "line": m.line,
         }
+
+
+def load_messages(workspace: Workspace) -> list[Message]:
+    """The imported messages back from the workspace's message store (written by `clone import`)."""
+    from datasets import load_from_disk
+
+    if not workspace.messages.exists():
+        workspace.read_manifest()  # "nothing imported yet", with the command to run
+        raise CloneError(f"{workspace.messages}: no message store; import again to write it")
+    rows = load_from_disk(str(workspace.messages))
+    return [
+        Message(
+            r["platform"],
+            r["chat"],
+            r["sender"] or None,
+            r["timestamp"],
+            r["text"],
+            Kind(r["kind"]),
+            r["file"],
+            r["line"],
+        )
+        for r in rows
+    ]
+
+
+def previous_split(workspace: Workspace) -> dict[str, str]:
+    """The split of the workspace's dataset: sample key -> "train" / "test" (empty without a dataset)."""
+    if not workspace.dataset.exists():
+        return {}
+    return {sample_key(row): name for name, rows in load_dataset_dict(workspace).items() for row in rows}
 
 
 def load_dataset_dict(workspace: Workspace | None = None):

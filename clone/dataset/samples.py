@@ -102,6 +102,16 @@ def to_messages(
     return rows
 
 
+def sample_key(sample: dict[str, Any]) -> str:
+    """A sample's identity across imports: its platform, chat and when it started."""
+    return f"{sample['platform']}|{sample['chat']}|{sample['start']}"
+
+
+def conversation_key(conversation: Conversation) -> str:
+    """The key of the sample ``conversation`` becomes (``sample_key`` of its row)."""
+    return f"{conversation.platform}|{conversation.chat}|{conversation.start.isoformat()}"
+
+
 def to_sample(
     conversation: Conversation, me_name: str, contacts: dict[str, str] | None = None, memory: str = ""
 ) -> dict[str, Any]:

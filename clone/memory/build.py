@@ -35,7 +35,6 @@ from clone.memory.store import (
     stored_version,
     write_meta,
 )
-from clone.messages import Kind, Message
 from clone.progress import console
 from clone.workspace import Workspace
 
@@ -60,32 +59,9 @@ class MemorySummary:
         return asdict(self)
 
 
-def load_messages(workspace: Workspace) -> list[Message]:
-    """The imported messages back from the workspace's message store (written by `clone import`)."""
-    from datasets import load_from_disk
-
-    if not workspace.messages.exists():
-        workspace.read_manifest()  # "nothing imported yet", with the command to run
-        raise CloneError(f"{workspace.messages}: no message store; import again to write it")
-    rows = load_from_disk(str(workspace.messages))
-    return [
-        Message(
-            r["platform"],
-            r["chat"],
-            r["sender"] or None,
-            r["timestamp"],
-            r["text"],
-            Kind(r["kind"]),
-            r["file"],
-            r["line"],
-        )
-        for r in rows
-    ]
-
-
 def build_memory(workspace: Workspace | None = None, *, semantic: bool = True) -> MemorySummary:
     """(Re)build the workspace's memory from its imported history, with the options the dataset was built with."""
-    from clone.dataset.build import DatasetOptions, redacted_history
+    from clone.dataset.build import DatasetOptions, load_messages, redacted_history
 
     workspace = workspace or Workspace()
     manifest = workspace.read_manifest()
