@@ -504,6 +504,50 @@ def recipes(
 
 
 @app.command()
+def update(
+    paths: Annotated[list[Path], typer.Argument(metavar="EXPORT", help="The newer exports (files, folders, zips).")],
+    recipe: Annotated[
+        str, typer.Option(metavar="NAME", help="Recipe for the training step (see `clone recipes`).")
+    ] = DEFAULT_RECIPE,
+    set_: Annotated[
+        list[str], typer.Option("--set", metavar="KEY=VALUE", help="Override a recipe key, e.g. replay_share=0.5.")
+    ] = [],  # noqa: B006
+    eval_: Annotated[bool, typer.Option("--eval", metavar="", help="Run `clone eval` at the end.")] = False,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """The loop in one command: import newer exports (only what is new), train on it with a replay of the old,
+    improve from new feedback, and evaluate; prints what changed.
+
+    Example: `clone update "WhatsApp Chat with Sam (2027).txt" --eval`
+    """
+    from clone.recipes import load_recipe
+    from clone.updating import update as update_clone
+
+    ws = Workspace(workspace)
+    result = update_clone(paths, ws, recipe=load_recipe(recipe, set_), evaluate_after=eval_)
+    imported = result.imported
+    table = Table("step", "before", "after")
+    table.add_row("messages", str(imported.dataset.messages - imported.new_messages), str(imported.dataset.messages))
+    table.add_row("new samples / contacts", "", f"{imported.new_samples} / {len(imported.new_contacts)}")
+    if result.trained is not None:
+        run = result.trained.run
+        table.add_row("version", f"v{run['parent']}" if run["parent"] else "-", f"v{run['version']}")
+        if result.trained.heldout_loss_before is not None:
+            table.add_row(
+                "held-out loss", f"{result.trained.heldout_loss_before:.3f}", f"{result.trained.heldout_loss_after:.3f}"
+            )
+    if result.improved is not None:
+        first, last = result.improved.rounds[0], result.improved.rounds[-1]
+        if "style_distance" in first:
+            table.add_row("style distance", f"{first['style_distance']:.3f}", f"{last['style_distance']:.3f}")
+    out.print(table)
+    for skipped in result.skipped:
+        out.print(f"[dim]skipped {skipped}[/]")
+    if result.evaluated is not None:
+        out.print(f"evaluation: {ws.root / 'eval.json'} and {ws.root / 'eval.html'}", highlight=False, soft_wrap=True)
+
+
+@app.command()
 def versions(workspace: WorkspaceOption = DEFAULT_WORKSPACE) -> None:
     """List the trained versions of the clone with their lineage and held-out loss; `clone use N` rolls back."""
     from clone.versions import list_versions

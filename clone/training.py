@@ -205,6 +205,7 @@ def train(
         "new_samples": new,
         "replayed_samples": replayed,
         # what this adapter has learnt from, so a continued run knows what is new
+        "improvements": (parent or {}).get("improvements", []),  # a continued clone keeps what it learnt from
         "trained_samples": sorted({*(parent or {}).get("trained_samples", []), *map(sample_key, data["train"])}),
         "seconds": round(time.time() - started, 1),
         "world_size": trainer.args.world_size,  # processes that trained together (DDP through torchrun)

@@ -77,8 +77,10 @@ def improve(
             pairs = self_play_pairs(items, session.replies(items, f"round {number}: sampling the clone's replies"))
             logs = session.dpo(pairs, f"round {number}: DPO on {len(pairs)} pairs")
         elif config.method == "feedback":
-            pairs = feedback_pairs(_feedback(workspace))
+            feedback = _feedback(workspace)
+            pairs = feedback_pairs(feedback)
             logs = session.dpo(pairs, f"DPO on {len(pairs)} pairs from your feedback")
+            logs["feedback_records"] = len(feedback)  # how much of feedback.jsonl this clone has learnt from
         else:
             logs = session.grpo(items, *voice_texts)
         record = {"round": number, "what": config.method, "contexts": len(items), **logs}
