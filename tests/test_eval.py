@@ -20,6 +20,7 @@ from clone.eval.perplexity import perplexity, reply_losses, runs
 from clone.eval.retrieval import Retrieval
 from clone.eval.stats import bootstrap, difference, resamples
 from clone.workspace import Workspace
+from tests.conftest import CONVERSATION as CONVERSATION_WITH_SAM
 from tests.conftest import EXAMPLES, ROOT
 
 REAL = [
@@ -211,13 +212,7 @@ def test_bootstrap_intervals():
 
 # --- perplexity ----------------------------------------------------------------------------------------------
 
-CONVERSATION = [
-    {"role": "system", "content": "You are Maya, chatting with Sam on WhatsApp."},
-    {"role": "user", "content": "dinner tonight?"},
-    {"role": "assistant", "content": "omg yes 🍜"},
-    {"role": "user", "content": "7pm at Hoshi"},
-    {"role": "assistant", "content": "perfect see u there"},
-]
+CONVERSATION = CONVERSATION_WITH_SAM[:5]  # the shared chat's first two exchanges
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,10 @@ from clone.messages import Kind, Message
 from clone.recipes import Recipe
 from clone.training import lora_config, sft_config, train
 from clone.workspace import Workspace
+from tests.conftest import CONVERSATION as CONVERSATION_WITH_SAM
 from tests.conftest import SMOLLM2_TEMPLATE
 
-CONVERSATION = [
-    {"role": "system", "content": "You are Maya, chatting with Sam on WhatsApp."},
-    {"role": "user", "content": "dinner tonight?"},
-    {"role": "assistant", "content": "omg yes 🍜"},
-    {"role": "user", "content": "7pm at Hoshi"},
-    {"role": "assistant", "content": "perfect see u there"},
-]
+CONVERSATION = CONVERSATION_WITH_SAM[:5]  # the shared chat's first two exchanges
 
 
 def test_training_template_renders_like_the_inference_template(tiny_model):
