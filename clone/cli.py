@@ -175,6 +175,9 @@ def _print_import_table(reports, ignored) -> None:
             skipped,
         )
     err.print(table)
+    for r in reports:
+        for note, n in r.notes.items():
+            err.print(f"[dim]{Path(r.file).name}: {note} ({n})[/]", highlight=False)
     if ignored:
         err.print(
             f"[dim]{len(ignored)} file(s) are not chat exports and were left alone (e.g. {Path(ignored[0]).name})[/]"

@@ -100,7 +100,14 @@ def write_import_report(workspace: Workspace, result: ImportResult) -> Path:
     """import-report.json: per file, its format, the text encoding it was read in (text formats), messages per
     kind and skips per reason."""
     rows = [
-        {"file": r.file, "format": r.format, "encoding": r.encoding, "kinds": dict(r.kinds), "skipped": dict(r.skipped)}
+        {
+            "file": r.file,
+            "format": r.format,
+            "encoding": r.encoding,
+            "kinds": dict(r.kinds),
+            "skipped": dict(r.skipped),
+            "notes": dict(r.notes),
+        }
         for r in result.reports
     ]
     write_json_atomic(workspace.import_report, rows)

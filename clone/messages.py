@@ -51,6 +51,15 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """Something the import report should say about a message beside it: an inference the importer made
+    ("sender taken from the mbox envelope"). Counted per file, never a message itself."""
+
+    source: Source
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A line or record that did not become a message, and why. Nothing is dropped silently."""
 

@@ -26,7 +26,7 @@ from clone.importers.mail import (
     unflow,
 )
 from clone.importers.quotes import extract_reply, strip_quotes
-from clone.messages import Kind, Message, Skipped
+from clone.messages import Kind, Message, Note, Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 needs_fixtures = pytest.mark.skipif(not (FIXTURES / "talon").is_dir(), reason="shared fixtures not present")
@@ -161,7 +161,7 @@ def _message(path: Path) -> email.message.Message:
     return parse_message(path.read_bytes())
 
 
-def _records(tmp_path: Path, data: bytes, name: str = "mail.mbox") -> list[Message | Skipped]:
+def _records(tmp_path: Path, data: bytes, name: str = "mail.mbox") -> list[Message | Skipped | Note]:
     path = tmp_path / name
     path.write_bytes(data)
     file = ExportFile(path)
@@ -678,8 +678,13 @@ def test_mbox_sender_from_the_envelope_when_there_is_no_from_header(tmp_path: Pa
         b"From b1ff@example.com Sun May  6 10:00:00 2012\nSubject: hi\nDate: Sun, 6 May 2012 10:00:00 +0000\n\nhello\n"
         b"From 1712345678901234567@xxx Sun May  6 11:00:00 2012\nSubject: gmail id\n\ntext\n"
     )
-    first, second = _records(tmp_path, data)
+    note, first, second = _records(tmp_path, data)
+    assert isinstance(note, Note) and note.source == first.source  # the inference, beside its message
     assert isinstance(first, Message) and first.sender == "b1ff@example.com" and first.text == "hello"
     assert first.extra["address"] == "b1ff@example.com"
     assert first.extra["sender_from"] == "mbox envelope (no From header)"
     assert isinstance(second, Skipped) and second.reason == "no sender (From header)"  # a Gmail id, no address
+    box = tmp_path / "envelope.mbox"
+    box.write_bytes(data)
+    (report,) = load([box]).reports
+    assert report.notes == {"sender taken from the mbox envelope (no From header)": 1}  # the report says so

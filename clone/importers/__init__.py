@@ -2,7 +2,7 @@
 
 An importer is any object with a ``name``, a ``sniff(file) -> bool`` that recognises its format from the
 content, and a ``parse(file)`` that streams ``Message`` and ``Skipped`` records, accounting for every
-line or record of the file. Add one by calling ``register`` (see whatsapp.py for the shape). An importer of
+line or record of the file (and ``Note`` records for what the report should say, such as an inferred sender). Add one by calling ``register`` (see whatsapp.py for the shape). An importer of
 a text format also has ``encoding(file) -> str``, the encoding it detected, for the file's report.
 """
 
@@ -23,7 +23,7 @@ from typing import BinaryIO, Protocol
 from clone.errors import CloneError, ImportFileError
 from clone.importers import limits as _limits
 from clone.importers.limits import ImportLimits
-from clone.messages import Kind, Message, Skipped
+from clone.messages import Kind, Message, Note, Skipped
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class FileReport:
     kinds: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     encoding: str | None = None  # the text encoding a text format was read in; None for JSON and mail
+    notes: Counter[str] = field(default_factory=Counter)  # inferences the importer made, per kind (Note records)
 
     @property
     def messages(self) -> int:
@@ -244,6 +245,8 @@ def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> Fi
             if type(record) is Skipped:
                 report.skipped[record.reason] += 1
                 result.skipped.append(record)
+            elif type(record) is Note:
+                report.notes[record.text] += 1
             else:
                 kinds[record.kind] += 1
                 keep(record)

@@ -31,7 +31,7 @@ from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
 from clone.importers.quotes import extract_reply
 from clone.importers.reading import safe_head
-from clone.messages import Kind, Message, Skipped, Source
+from clone.messages import Kind, Message, Note, Skipped, Source
 
 PLATFORM = "email"
 HEADERS = email.policy.default.header_factory  # the modern decoder, for the few headers we read
@@ -118,12 +118,15 @@ class MailImporter:
             lines = lines[:-1]  # cut mid-line
         return _sniff_mbox(lines) if self.split else _sniff_single(lines, file.name)
 
-    def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
+    def parse(self, file: ExportFile) -> Iterator[Message | Skipped | Note]:
         try:
             with file.open() as stream:
                 chunks = _split_mbox(stream, file.name) if self.split else _single(stream, file.name)
                 for line, envelope, raw in chunks:
-                    yield _record(raw, envelope, Source(file.name, line))
+                    record = _record(raw, envelope, Source(file.name, line))
+                    if type(record) is Message and record.extra.get("sender_from"):
+                        yield Note(record.source, f"sender taken from the {record.extra['sender_from']}")
+                    yield record
         except OSError as error:
             raise ImportFileError(file.name, None, f"cannot read file ({error})") from None
 
