@@ -2,8 +2,9 @@
 
 An importer is any object with a ``name``, a ``sniff(file) -> bool`` that recognises its format from the
 content, and a ``parse(file)`` that streams ``Message`` and ``Skipped`` records, accounting for every
-line or record of the file (and ``Note`` records for what the report should say, such as an inferred sender). Add one by calling ``register`` (see whatsapp.py for the shape). An importer of
-a text format also has ``encoding(file) -> str``, the encoding it detected, for the file's report.
+line or record of the file, and ``Note`` records for what the report should say (an inferred sender). Add one
+by calling ``register`` (see whatsapp.py for the shape). An importer of a text format also has
+``encoding(file) -> str``, the encoding it detected, for the file's report.
 """
 
 from __future__ import annotations
