@@ -21,7 +21,7 @@ from clone.generation import GenerationSettings
 from clone.memory.cli import app as memory_app
 from clone.recipes import DEFAULT_RECIPE
 from clone.serving.cli import serve_app
-from clone.settings import default_of, help_of
+from clone.settings import default_of, described, help_of
 from clone.workspace import DEFAULT_WORKSPACE, Workspace
 
 app = typer.Typer(
@@ -46,6 +46,14 @@ def flag(kind: type, name: str, *decls: str, metavar: str | None = None) -> Any:
     show no type placeholder."""
     is_bool = isinstance(default_of(kind, name), bool)
     return typer.Option(*decls, help=help_of(kind, name), metavar="" if is_bool else metavar)
+
+
+def _print_keys(kind: type, title: str | None = None) -> None:
+    """The `--set` keys of a settings dataclass: each with its default and meaning (`--keys`)."""
+    table = Table("key", "default", "meaning", title=title)
+    for key, default, meaning in described(kind):
+        table.add_row(key, repr(default), meaning)
+    out.print(table)
 
 
 def defaults(function) -> dict[str, Any]:
@@ -480,13 +488,9 @@ def recipes(
 ) -> None:
     """List the training recipes (use one with `clone train --recipe NAME`), or the keys a recipe sets."""
     from clone.recipes import Recipe, available, load_recipe
-    from clone.settings import described
 
     if keys:
-        table = Table("key", "default", "meaning")
-        for key, default, meaning in described(Recipe):
-            table.add_row(key, repr(default), meaning)
-        out.print(table)
+        _print_keys(Recipe)
         return
     table = Table("recipe", "model", "qlora", "description")
     failures = []
@@ -716,14 +720,10 @@ def improve(
     """
     from clone.improvement import config_class, improve_config
     from clone.improvement import improve as improve_clone
-    from clone.settings import described
 
     method = "feedback" if from_feedback else method
     if keys:
-        table = Table("key", "default", "meaning", title=f"clone improve --method {method}")
-        for key, default, meaning in described(config_class(method)):
-            table.add_row(key, repr(default), meaning)
-        out.print(table)
+        _print_keys(config_class(method), title=f"clone improve --method {method}")
         return
     overrides = [*set_, *([f"rounds={rounds}"] if rounds is not None else [])]
     result = improve_clone(Workspace(workspace), improve_config(method, overrides))
