@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from clone.audit import AuditConfig
 from clone.dataset.build import DatasetOptions
 from clone.errors import CloneError
 from clone.eval import evaluate
@@ -113,6 +114,8 @@ def import_(
     redact: Annotated[bool, flag(DatasetOptions, "redact")] = DATASET.redact,
     redact_names: Annotated[bool, flag(DatasetOptions, "redact_names", "--redact-names")] = DATASET.redact_names,
     memory_tokens: Annotated[int, flag(DatasetOptions, "memory_tokens", metavar="N")] = DATASET.memory_tokens,
+    canaries: Annotated[int, flag(DatasetOptions, "canaries", metavar="N")] = DATASET.canaries,
+    canary_repeats: Annotated[int, flag(DatasetOptions, "canary_repeats", metavar="N")] = DATASET.canary_repeats,
 ) -> None:
     """Read chat exports and build the training dataset in the workspace.
 
@@ -144,6 +147,8 @@ def import_(
         redact_names=redact_names,
         exclude=exclude,
         memory_tokens=memory_tokens,
+        canaries=canaries,
+        canary_repeats=canary_repeats,
     )
     with err.status("building conversations..."):
         summary = import_exports(paths, me, Workspace(workspace), options, loaded=result)
@@ -736,6 +741,84 @@ def improve(
             f"{last['style_distance']:.3f} (run `clone eval` for the full picture)"
         )
     out.print(f"saved the improved clone in {result.folder} ({result.seconds:.0f} s)")
+
+
+AUDIT = AuditConfig()
+
+
+@app.command()
+def audit(
+    samples: Annotated[int, flag(AuditConfig, "samples", metavar="N")] = AUDIT.samples,
+    max_new_tokens: Annotated[int, flag(AuditConfig, "max_new_tokens", metavar="N")] = AUDIT.max_new_tokens,
+    temperature: Annotated[float, flag(AuditConfig, "temperature", metavar="T")] = AUDIT.temperature,
+    partners: Annotated[int, flag(AuditConfig, "partners", metavar="N")] = AUDIT.partners,
+    references: Annotated[int, flag(AuditConfig, "references", metavar="N")] = AUDIT.references,
+    membership_conversations: Annotated[
+        int, flag(AuditConfig, "membership_conversations", metavar="N")
+    ] = AUDIT.membership_conversations,
+    seed: Annotated[int, flag(AuditConfig, "seed", metavar="N")] = AUDIT.seed,
+    max_exposure: Annotated[float, flag(AuditConfig, "max_exposure", metavar="BITS")] = AUDIT.max_exposure,
+    max_regurgitated: Annotated[int, flag(AuditConfig, "max_regurgitated", metavar="N")] = AUDIT.max_regurgitated,
+    max_leaks: Annotated[int, flag(AuditConfig, "max_leaks", metavar="N")] = AUDIT.max_leaks,
+    max_membership_auc: Annotated[
+        float, flag(AuditConfig, "max_membership_auc", metavar="AUC")
+    ] = AUDIT.max_membership_auc,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+) -> None:
+    """Check the trained clone for leaks before you share it: planted canaries (`clone import --canaries N`),
+    other people's private data in its replies, one contact's chats told to another, and membership inference.
+    Writes `audit/audit.json` and `audit/audit.html`; exits with status 1 when a threshold is exceeded, so
+    `clone audit && clone export` exports only a clone that passed.
+
+    Example: `clone audit --samples 5`
+    """
+    from clone.audit import audit as audit_clone
+
+    config = AuditConfig(
+        samples=samples,
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        partners=partners,
+        references=references,
+        membership_conversations=membership_conversations,
+        seed=seed,
+        max_exposure=max_exposure,
+        max_regurgitated=max_regurgitated,
+        max_leaks=max_leaks,
+        max_membership_auc=max_membership_auc,
+    )
+    ws = Workspace(workspace)
+    result = audit_clone(ws, config)
+    _print_audit(result)
+    out.print(f"report: {ws.audit / 'audit.html'}", highlight=False, soft_wrap=True)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+def _print_audit(result) -> None:
+    c, m = result.canaries, result.membership["calibrated_auc"]
+    table = Table("test", "result")
+    table.add_row(
+        "canary exposure",
+        f"{c['mean_exposure']:.2f} bits (controls {c['control_mean_exposure']:.2f}, max {c['max_possible']:.2f})"
+        if c.get("planted")
+        else "not measured (no canaries planted)",
+    )
+    table.add_row(
+        "replies holding private data", f"{len(result.regurgitation['hits'])} of {result.regurgitation['replies']}"
+    )
+    table.add_row("cross-contact leaks", f"{result.leakage['leaks']} ({result.leakage['replies']} replies asked)")
+    auc = (
+        "—"
+        if m["value"] is None
+        else f"{m['value']:.3f}" + (f" [{m['low']:.3f}, {m['high']:.3f}]" if m["low"] is not None else "")
+    )
+    table.add_row("membership AUC (calibrated)", auc)
+    out.print(table)
+    if result.passed:
+        out.print("[green]passed[/]: no test exceeded its threshold")
+    for failure in result.failures:
+        out.print(f"[red]failed[/]: {failure}", highlight=False)
 
 
 # Verbs with sub-commands keep their commands beside their library: `clone memory ...`, `clone serve ...`.

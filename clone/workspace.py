@@ -70,6 +70,10 @@ class Workspace:
     def checkpoints(self) -> Path:
         return self.root / "checkpoints"
 
+    @property
+    def audit(self) -> Path:
+        return self.root / "audit"  # `clone audit`: the planted canaries, audit.json and audit.html
+
     def create(self) -> Workspace:
         """Make the folder, private to its owner (it will hold other people's messages)."""
         self.root.mkdir(parents=True, exist_ok=True)

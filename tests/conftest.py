@@ -51,8 +51,10 @@ def build_tiny_tokenizer(specials: list[str], chat_template: str, **special_toke
     return tokenizer
 
 
-def build_tiny_model(folder: Path) -> Path:
-    """A byte-level BPE tokenizer trained on the demo export and a 2-layer random Llama, saved to ``folder``."""
+def build_tiny_model(folder: Path, initializer_range: float = 0.02) -> Path:
+    """A byte-level BPE tokenizer trained on the demo export and a 2-layer random Llama, saved to ``folder``.
+    At the usual ``initializer_range`` its tied embeddings keep every logit near zero, so LoRA (which leaves them
+    frozen) cannot make it confident; a test that needs it to memorise asks for a wider one."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -77,6 +79,7 @@ def build_tiny_model(folder: Path) -> Path:
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
         tie_word_embeddings=True,
+        initializer_range=initializer_range,
     )
     LlamaForCausalLM(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)

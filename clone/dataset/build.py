@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from clone.audit import canaries
 from clone.dataset.card import dataset_card
 from clone.dataset.conversations import Conversation, Turn, build_conversations
 from clone.dataset.quality import drop_copies, drop_long, keep_languages
@@ -52,6 +53,12 @@ class DatasetOptions:
         "Give each sample a memory block of up to this many tokens, retrieved from strictly earlier conversations "
         "(0: no memory; 128-256 on a CPU recipe). Builds the workspace's memory first.",
     )
+    canaries: int = setting(
+        0,
+        'Plant this many random secrets ("the code is NNNNNN") in the training split, so `clone audit` can measure '
+        "how much the clone memorises (0: none; audit a canary clone, share one trained without).",
+    )
+    canary_repeats: int = setting(1, "Training samples per planted canary (more: a louder memorisation signal).")
 
     def __post_init__(self) -> None:
         self.languages, self.exclude = names(self.languages), names(self.exclude)  # "en" is one language
@@ -157,6 +164,7 @@ def build_dataset(
     if not train:
         raise CloneError(f"no conversation in which {me_name} replies to someone: nothing to train on")
     memory = memory_blocks(workspace, history, me_name, {"train": train, "test": test}, options, count)
+    canary_rows = canaries.plant(workspace, me_name, options.canaries, options.canary_repeats)
 
     splits = {"train": train, "test": test}
     summary = DatasetSummary(
@@ -171,7 +179,7 @@ def build_dataset(
         redacted=redactor.counts() if redactor else {},
         options=asdict(options),
     )
-    _save(workspace, splits, messages, me_names, me_name, summary, memory)
+    _save(workspace, splits, messages, me_names, me_name, summary, memory, canary_rows)
     return summary
 
 
@@ -263,7 +271,7 @@ def redact_conversations(conversations: Sequence[Conversation], redactor: Redact
                 turn.speaker = redactor.redact(turn.speaker)
 
 
-def _save(workspace, splits, messages, me_names, me_name, summary: DatasetSummary, memory: dict) -> None:
+def _save(workspace, splits, messages, me_names, me_name, summary: DatasetSummary, memory: dict, canary_rows) -> None:
     import datasets
     from datasets import Dataset, DatasetDict  # heavy import, only needed here
 
@@ -276,6 +284,7 @@ def _save(workspace, splits, messages, me_names, me_name, summary: DatasetSummar
                     to_sample(c, me_name, contacts, m)
                     for c, m in zip(convs, memory.get(name, [""] * len(convs)), strict=True)
                 ]
+                + (canary_rows if name == "train" else [])
             )
             for name, convs in splits.items()
             if convs
