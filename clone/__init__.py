@@ -13,6 +13,7 @@ The library has the same verbs as the CLI (`clone VERB --help` describes each)::
     clone.improve(ws, clone.improve_config("spin", rounds=2))                     # clone improve
     clone.export(ws)                                                               # clone export
     clone.inspect(ws)                                                              # clone inspect
+    clone.audit(ws).passed                                                         # clone audit
 
 The steps underneath are there too: `clone.load(paths)` reads exports into messages, `clone.build_dataset`
 turns messages into the dataset.
@@ -25,6 +26,7 @@ import os
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["DO_NOT_TRACK"] = "1"
 
+from clone.audit import AuditConfig, AuditResult, audit
 from clone.chat import Clone, Conversation
 from clone.dataset import DatasetOptions, build_dataset, load_dataset_dict
 from clone.dataset.build import DatasetSummary
@@ -42,6 +44,8 @@ from clone.training import TrainResult, train
 from clone.workspace import Workspace
 
 __all__ = [
+    "AuditConfig",
+    "AuditResult",
     "Clone",
     "CloneError",
     "Conversation",
@@ -61,6 +65,7 @@ __all__ = [
     "Source",
     "TrainResult",
     "Workspace",
+    "audit",
     "build_dataset",
     "evaluate",
     "export",
