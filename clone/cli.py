@@ -177,14 +177,14 @@ def import_(
 
 def _print_import_table(reports, ignored) -> None:
     table = Table(title="Imported", show_lines=False)
-    for column in ("file", "format", "text", "media", "system", "deleted", "skipped"):
+    for column in ("file", "format", "text", "media", "system", "deleted", "reaction", "skipped"):
         table.add_column(column, justify="left" if column in ("file", "format") else "right")
     for r in reports:
         skipped = ", ".join(f"{n} {reason}" for reason, n in r.skipped.items()) or "0"
         table.add_row(
             Path(r.file).name,
             r.format,
-            *(str(r.kinds.get(k, 0)) for k in ("text", "media", "system", "deleted")),
+            *(str(r.kinds.get(k, 0)) for k in ("text", "media", "system", "deleted", "reaction")),
             skipped,
         )
     err.print(table)

@@ -32,7 +32,7 @@ TOP = 15  # emoji and phrases listed
 SAMPLES = 3  # training conversations shown
 CHAR_EDGES = (10, 20, 40, 80, 160, 320, 640)  # chat messages are short: roughly doubling buckets
 WORD_EDGES = (1, 3, 6, 10, 20, 40)
-IMPORT_KINDS = ("text", "media", "system", "deleted")  # message kinds counted per imported file
+IMPORT_KINDS = ("text", "media", "system", "deleted", "reaction")  # message kinds counted per imported file
 
 # Bar colours are used nowhere else on the page, so a screenshot can tell each chart was drawn.
 COLOURS = {"months": "#3b82f6", "lengths": "#10b981", "emoji": "#f59e0b"}

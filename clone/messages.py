@@ -16,6 +16,7 @@ class Kind(StrEnum):
     MEDIA = "media"  # a photo, voice note, sticker... (placeholder text only)
     SYSTEM = "system"  # "X joined", "Messages are end-to-end encrypted", ...
     DELETED = "deleted"  # "This message was deleted"
+    REACTION = "reaction"  # a tapback / emoji reaction to another message (reply_to names it)
 
 
 @dataclass(slots=True)

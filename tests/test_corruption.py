@@ -11,7 +11,10 @@ or a ``Skipped`` with a reason, and the records account for the input:
 * WhatsApp / Signal: every non-blank line is a message's header line, a continuation line inside a
   message's text, or inside a skipped record's text (records are in file order, one per header line, and
   a record spans the lines up to the next record);
-* JSON formats: one record per array element, numbered 1..n; an .eml is one record; an mbox at least one.
+* JSON formats: one record per array element, numbered 1..n; an .eml is one record; an mbox at least one;
+* iMessage chat.db: one record per row of its message table, numbered 1..n (sqlite counts the rows);
+  imessage-exporter text: every non-blank line is a record's, a sender's, or in a message's text or extras;
+  SMS Backup & Restore XML: records in file order.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import json
 import os
 import random
 import re
+import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -36,6 +40,7 @@ from hypothesis import strategies as st
 
 from clone.errors import CloneError
 from clone.importers import IMPORTERS, ExportFile, detect, load
+from clone.importers.imessage_text import HEADER as IMESSAGE_HEADER
 from clone.importers.reading import SAMPLE_BYTES, detect_encoding
 from clone.messages import Kind, Message, Note, Skipped
 
@@ -215,6 +220,20 @@ DISCORD_USER = _json({"id": "189762334406754304", "username": "ann", "global_nam
 DISCORD_INDEX = _json({"496503416080564238": "general in Climbers", "1": "None"})
 
 
+DATA = ROOT / "tests" / "data"
+
+
+def chat_db_bytes(sql: Path) -> bytes:
+    """The bytes of a Messages database built from ``sql`` (the fixture is kept as SQL, not as a binary)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "chat.db"
+        connection = sqlite3.connect(path)
+        connection.executescript(sql.read_text(encoding="utf-8"))
+        connection.commit()
+        connection.close()
+        return path.read_bytes()
+
+
 SLACK_ZIP = FIXTURES / "slack-export-viewer" / "testarchive.zip"
 SLACK_DAYS = ("enrique/2016-02-08.json", "traveling-sailor/2016-03-29.json")
 DISCORD = FIXTURES / "discord-data-package" / "messages" / "c496503416080564238"
@@ -255,6 +274,9 @@ CASES = [
     _plain("eml-latin1-words", "eml", FIXTURES / "mail-parser-stalwart" / "legacy" / "023.eml"),
     _plain("eml-cpython", "eml", FIXTURES / "cpython" / "msg_15.txt"),
     _plain("mbox-cpython", "mbox", FIXTURES / "cpython" / "mailbox_01.mbox"),
+    Case("imessage-chat-db", "imessage", (("chat.db", chat_db_bytes(DATA / "imessage" / "chat.sql")),)),
+    _plain("imessage-text", "imessage-text", DATA / "imessage" / "Climbing crew.txt"),
+    _plain("sms-backup", "sms", DATA / "sms" / "sms-20240301120000.xml"),
     Case(
         "slack",
         "slack",
@@ -615,10 +637,31 @@ def check_lines(records: list[Message | Skipped], raw: bytes, errors: str) -> No
         assert not lost, f"lines {lost} silently dropped (record at line {record.source.line})"
 
 
+def check_imessage_text(records: list[Message | Skipped], raw: bytes) -> None:
+    """Every non-blank line of an imessage-exporter file is a record's line, a message's sender line, a line
+    of a message's text or attachments, a reactions heading, or a line the exporter writes about a message."""
+    lines = [line.removesuffix("\r") for line in raw.decode("utf-8-sig").split("\n")]
+    starts = [r.source.line for r in records]
+    assert starts == sorted(set(starts)), f"records out of file order or two on one line: {starts}"
+    claimed = set(starts) | {r.source.line + 1 for r in records if isinstance(r, Message) and r.sender}
+    words = [r.text for r in records] + [v for r in records if isinstance(r, Message) for v in r.extra.values()]
+    notes = {"Reactions:", "Tapbacks:", "This message responded to an earlier message."}
+    for number, line in enumerate(lines, 1):
+        dated = IMESSAGE_HEADER.match(line)  # an edited message's first version starts with its time
+        content = (dated["rest"] if dated else line).strip()
+        if number in claimed or not content or content in notes or content.startswith(("Sent with ", "Edited ")):
+            continue
+        if content == "This message was deleted from the conversation!":
+            continue
+        assert any(content in text or content.rsplit("/", 1)[-1] in text for text in words), (number, line)
+
+
 def expected_records(importer: str, raw: bytes) -> int | None:
     """How many records a JSON/mail file must give, counted independently; None where not counted."""
     if importer == "eml":
         return 1
+    if importer == "imessage":
+        return _message_rows(raw)
     if importer not in ("telegram", "meta", "discord-package", "slack"):
         return None
     text = raw.decode("utf-8-sig")
@@ -635,6 +678,21 @@ def expected_records(importer: str, raw: bytes) -> int | None:
     return sum(len(chat["messages"]) for chat in chats)
 
 
+def _message_rows(raw: bytes) -> int | None:
+    """The rows of a chat.db's message table, counted by sqlite itself; None when sqlite cannot count them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "chat.db"
+        path.write_bytes(raw)
+        try:
+            connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            try:
+                return connection.execute("SELECT count(*) FROM message").fetchone()[0]
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            return None
+
+
 def check_file(importer: str, file: ExportFile, raw: bytes, where: str) -> int | None:
     """Parse ``file`` with ``importer`` and check everything; the record count, None after an error."""
     records = parse(importer, file, where)
@@ -644,6 +702,11 @@ def check_file(importer: str, file: ExportFile, raw: bytes, where: str) -> int |
     records = [r for r in records if type(r) is not Note]  # a note describes a record; it is not one
     if importer in LINE_BASED:
         check_lines(records, raw, LINE_BASED[importer])
+    if importer == "imessage-text":
+        check_imessage_text(records, raw)
+    if importer == "sms":
+        starts = [r.source.line for r in records]
+        assert starts == sorted(starts), f"records out of file order: {starts}"
     expected = expected_records(importer, raw)
     if expected is not None:
         assert sorted(r.source.line for r in records) == list(range(1, expected + 1)), (

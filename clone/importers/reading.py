@@ -49,6 +49,18 @@ def decode_json(raw: bytes, where: str) -> Any:
         raise ImportFileError(where, exc.lineno, f"malformed JSON: {exc.msg}") from None
 
 
+def read_lines(file: ExportFile) -> list[str]:
+    """A UTF-8 text export's lines (a BOM dropped, CRLF or LF), or an ImportFileError naming the bad line."""
+    with file.open() as stream:
+        raw = stream.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(file.name, raw.count(b"\n", 0, exc.start) + 1, "not UTF-8 text") from None
+    # Split on "\n" only: str.splitlines would also break on U+2028 and friends inside a message.
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 # ---------------------------------------------------------------------------------------------------
 # Text encodings. Exports are UTF-8, but a file re-saved by an editor may be in a Windows code page
 # ("ANSI": cp1252 in Western Europe) or UTF-16. The encoding is told from the file's first SAMPLE_BYTES.

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
-from clone.importers.reading import safe_head
+from clone.importers.reading import read_lines, safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "signal"
@@ -31,24 +30,13 @@ class SignalImporter:
 
     def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
         chat = PurePosixPath(file.member or file.path.name).stem
-        for number, header, more in _blocks(_read_lines(file)):
+        for number, header, more in _blocks(read_lines(file)):
             if header is not None:
                 yield _record(header, more, chat, Source(file.name, number))
                 continue
             for offset, line in enumerate(more):
                 if line.strip():
                     yield Skipped(Source(file.name, number + offset), "text before the first message", line)
-
-
-def _read_lines(file: ExportFile) -> list[str]:
-    with file.open() as stream:
-        raw = stream.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(file.name, raw.count(b"\n", 0, exc.start) + 1, "not UTF-8 text") from None
-    # Split on "\n" only: str.splitlines would also break on U+2028 and friends inside a message.
-    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _blocks(lines: list[str]) -> Iterator[tuple[int, re.Match[str] | None, list[str]]]:
