@@ -193,7 +193,7 @@ def test_cli_on_the_demo_workspace_prints_the_tables_and_writes_the_html(tmp_pat
     assert result.returncode == 0, result.stderr
     for title in ("People per source", "messages per month", "Top emoji", "Imported files", "Training sample 1"):
         assert title in result.stdout
-    assert re.search(r"│ whatsapp │\s+405 │\s+6 │\s+1 │\s+1 │ 0 ", result.stdout)  # from import-report.json
+    assert re.search(r"│ whatsapp │\s+405 │\s+6 │\s+1 │\s+1 │\s+0 │ 0 ", result.stdout)  # from import-report.json
     html = ws / "report.html"
     assert str(html) in result.stdout.replace("\n", "") and html.read_text(encoding="utf-8").startswith("<!doctype")
 
