@@ -9,6 +9,9 @@ from enum import StrEnum
 from types import MappingProxyType
 
 NO_EXTRA: Mapping[str, str] = MappingProxyType({})  # shared: a million messages need no million empty dicts
+# The sender of the person's own messages where the export does not name them (iMessage's chat.db, Android SMS
+# backups; "Me" as imessage-exporter writes it): `--me Me` selects them.
+OWNER = "Me"
 
 
 class Kind(StrEnum):

@@ -215,3 +215,21 @@ def test_clone_import_end_to_end(tmp_path: Path) -> None:
         "no valid date": 1,
         "unknown element <call>": 1,
     }
+
+
+def test_the_owner_placeholder_does_not_name_the_clone(tmp_path: Path) -> None:
+    """With `--me Me --me "Maya Chen"`, the clone is Maya Chen even when most of her messages are SMS."""
+    from clone.dataset.build import build_dataset
+    from clone.workspace import Workspace
+
+    def message(platform: str, chat: str, sender: str, minute: int, text: str) -> Message:
+        return Message(platform, chat, sender, datetime(2024, 3, 1, 9, minute), text, Kind.TEXT, "f", minute + 1)
+
+    messages = [
+        message("sms", "Ann Lee", "Ann Lee", 0, "friday?"),
+        *(message("sms", "Ann Lee", "Me", 1 + i, f"yes {i}") for i in range(3)),
+        message("whatsapp", "Sam", "Sam", 10, "hi"),
+        message("whatsapp", "Sam", "Maya Chen", 11, "hey"),
+    ]
+    summary = build_dataset(messages, ["Me", "Maya Chen"], Workspace(tmp_path / "ws"))
+    assert (summary.me, summary.aliases) == ("Maya Chen", ["Maya Chen", "Me"])

@@ -16,7 +16,7 @@ from clone.dataset.redact import KINDS, Redactor, phone_regions
 from clone.dataset.samples import conversation_key, sample_key, to_sample
 from clone.errors import CloneError
 from clone.identity import load_contacts, names, resolve_me, save_aliases, saved_aliases, sender_counts
-from clone.messages import Kind, Message
+from clone.messages import OWNER, Kind, Message
 from clone.models import DEFAULT_MODEL
 from clone.settings import setting
 from clone.workspace import Workspace, atomic_dir, private, write_json_atomic, write_text_atomic
@@ -153,7 +153,8 @@ def build_dataset(
     me_names = resolve_me(messages, aliases)
     save_aliases(workspace, me or me_names)
     counts = sender_counts(messages)
-    me_name = max(me_names, key=lambda n: counts[n])  # the most used alias names the clone
+    # The most used alias names the clone; a real name before the placeholder "Me" of exports that name no owner.
+    me_name = max(me_names, key=lambda n: (n != OWNER, counts[n]))
 
     dropped: Counter[str] = Counter()
     history = redacted_history(messages, me_names, options, dropped, forgotten_people(workspace))

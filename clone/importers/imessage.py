@@ -27,10 +27,9 @@ from pathlib import Path
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
 from clone.importers.reading import READ_ERRORS
-from clone.messages import Kind, Message, Skipped, Source
+from clone.messages import OWNER, Kind, Message, Skipped, Source
 
 PLATFORM = "imessage"
-OWNER = "Me"  # the sender of is_from_me messages: chat.db does not name its owner
 SQLITE_MAGIC = b"SQLite format 3\x00"
 NAMES = frozenset({"chat.db", "sms.db"})
 SCHEMA_MARKER = b"chat_message_join"  # a table only the Messages database has

@@ -29,10 +29,9 @@ from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
 from clone.importers import limits as _limits
 from clone.importers.reading import safe_head
-from clone.messages import Kind, Message, Skipped, Source
+from clone.messages import OWNER, Kind, Message, Skipped, Source
 
 PLATFORM = "sms"
-OWNER = "Me"  # the sender of sent messages: the backup does not name the phone's owner
 UNKNOWN = "(Unknown)"
 CHUNK = 1 << 20
 # The root <smses>, after the declaration, comments and the stylesheet; or a DOCTYPE naming it, so that one
