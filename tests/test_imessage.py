@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from clone.errors import CloneError, ImportFileError
 from clone.importers import IMPORTERS, ExportFile, detect, load
 from clone.importers.imessage import apple_time, decode_attributed_body
+from clone.importers.limits import ImportLimits, applied
 from clone.messages import Kind, Message, Skipped
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -337,6 +338,19 @@ def test_text_export_sniff_is_specific(tmp_path: Path) -> None:
         assert not sniff(ExportFile(other)), text
     others = [name for name, importer in IMPORTERS.items() if name != "imessage-text"]
     assert not [name for name in others if IMPORTERS[name].sniff(ExportFile(TEXT_EXPORT))]
+
+
+def test_text_export_huge_line_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text(f"Jan 03, 2023  5:28:34 PM\nMe\nhi\n{'x' * 5000}\nbye\n", encoding="utf-8")
+    with applied(ImportLimits(line_chars=1000)):
+        records = _parse(path, "imessage-text")
+    assert [(r.source.line, type(r).__name__, r.text) for r in records] == [
+        (1, "Message", "hi\nbye"),
+        (4, "Skipped", "x" * 200),
+    ]
+    assert records[1].reason == "line longer than 1,000 characters (import limit line_chars)"
+    assert _parse(path, "imessage-text")[0].text == f"hi\n{'x' * 5000}\nbye"  # the default limit keeps it
 
 
 def test_text_export_not_utf8_names_file_and_line(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from clone.importers import ExportFile, register
+from clone.importers import ExportFile, limits, register
 from clone.importers.reading import read_lines, safe_head
 from clone.messages import Kind, Message, Skipped, Source
 
@@ -100,6 +100,10 @@ def _step(
 ) -> int:
     """Read the line at ``index`` (and the sender line after a header); the index of the next line to read."""
     line, number = lines[index], index + 1
+    limit = limits.current().line_chars
+    if len(line) > limit:  # a hostile or broken file's one huge line: skipped, in bounded time
+        records.append(Skipped(Source(name, number), limits.line_too_long(limit), line[:200]))
+        return index + 1
     header = _message_header(lines, index)
     if header is not None:
         match, when = header

@@ -67,6 +67,11 @@ def applied(limits: ImportLimits | None) -> Iterator[None]:
         _BUDGET.reset(token)
 
 
+def line_too_long(limit: int) -> str:
+    """The skip reason of a text export's line past ``line_chars`` (whatsapp.too_long says the same)."""
+    return f"line longer than {limit:,} characters (import limit line_chars)"
+
+
 def over_limit(name: str, limit: str, value: int) -> ImportFileError:
     return ImportFileError(
         name,
