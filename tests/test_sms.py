@@ -141,9 +141,16 @@ def test_broken_xml_names_file_and_line(tmp_path: Path, content: str, line: int,
     assert (caught.value.line, caught.value.reason) == (line, reason)
 
 
+def test_a_damaged_encoding_declaration_is_read_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "sms.xml"
+    path.write_text(f"<?xml version='1.0' encoding='U-F-8' ?>\n<smses>{_sms('café')}</smses>", encoding="utf-8")
+    [message] = _parse(path)
+    assert isinstance(message, Message) and message.text == "café"
+
+
 def test_garbage_is_not_an_export(tmp_path: Path) -> None:
     path = tmp_path / "sms.xml"
-    path.write_bytes(os.urandom(1) * 0 + b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     with pytest.raises(CloneError, match="not a chat export"):
         load([path])
 

@@ -124,7 +124,7 @@ class _Reader:
         self.contacts: dict[str, str] = {}  # number key -> contact name
         self.owner: set[str] = set()  # number keys of the owner (the sender of sent MMS)
         self.depth = 0
-        self.parser = expat.ParserCreate()
+        self.parser = expat.ParserCreate("UTF-8")  # what the app writes, whatever a damaged declaration says
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
         self.parser.StartDoctypeDeclHandler = self._refuse
@@ -133,6 +133,8 @@ class _Reader:
     def feed(self, data: bytes, final: bool) -> None:
         try:
             self.parser.Parse(data, final)
+        except (LookupError, ValueError) as error:  # e.g. an encoding expat does not know
+            raise ImportFileError(self.name, self.parser.CurrentLineNumber, f"malformed XML ({error})") from None
         except expat.ExpatError as error:
             if not (final and error.code in _TRUNCATED and self.depth):
                 reason = f"malformed XML ({expat.ErrorString(error.code)})"
