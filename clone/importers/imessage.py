@@ -86,7 +86,7 @@ class IMessageImporter:
             connection.text_factory = _text  # a damaged page's bytes must not stop the import
             try:
                 yield from _records(connection, file.name)
-            except sqlite3.Error as error:
+            except (sqlite3.Error, UnicodeDecodeError) as error:  # a damaged schema names columns in bad UTF-8
                 raise ImportFileError(file.name, None, f"damaged iMessage database ({error})") from None
             finally:
                 connection.close()
