@@ -299,15 +299,18 @@ def test_text_export_parses_exactly() -> None:
 def test_text_export_odd_lines(tmp_path: Path) -> None:
     path = tmp_path / "+15550100001.txt"
     path.write_text(
-        "Feb 30, 2023  1:00:00 PM\nAnn\nimpossible date\n\n"  # not a header: text before the first message
-        "Mar 01, 2023  1:00:00 PM\nAnn\nhi\n    indented text\nTapbacks:\nnot a tapback line\n",
+        "Feb 30, 2023  1:00:00 PM\nAnn\nimpossible date\n\n"  # not a header: what follows comes before any message
+        "Mar 01, 2023  1:00:00 PM\nAnn\nhi\n    indented text\nTapbacks:\nnot a tapback line\n\n"
+        "Mar 01, 2023  1:01:00 PM (Read by you after 1 second)\n\nlost\n",
         encoding="utf-8",
     )
     records = _parse(path, "imessage-text")
     assert [(r.source.line, r.reason, r.text) for r in records if isinstance(r, Skipped)] == [
-        (1, "text before the first message", "Feb 30, 2023  1:00:00 PM"),
+        (1, "invalid date", "Feb 30, 2023  1:00:00 PM"),
         (2, "text before the first message", "Ann"),
         (3, "text before the first message", "impossible date"),
+        (12, "date line without a sender line", "Mar 01, 2023  1:01:00 PM (Read by you after 1 second)"),
+        (14, "text before the first message", "lost"),
     ]
     [message] = [r for r in records if isinstance(r, Message)]
     assert (message.source.line, message.chat, message.text) == (

@@ -112,6 +112,11 @@ def _step(
         stack.append(_Block(match["indent"], number, when, sender))
         return index + 2
     match = HEADER.match(line)
+    if match and (not match["rest"] or _RECEIPT.match(match["rest"])):  # a message's date, but no sender after it
+        _close(stack, len(match["indent"]), records, chat, name)
+        reason = "date line without a sender line" if _date(match["date"]) else "invalid date"
+        records.append(Skipped(Source(name, number), reason, line))
+        return index + 1
     if match and match["rest"].strip() and not (stack and not stack[-1].body and line.startswith(stack[-1].indent)):
         when = _date(match["date"])
         _close(stack, len(match["indent"]), records, chat, name)
