@@ -186,6 +186,25 @@ def test_exposure_of_a_canary_ranked_first_and_of_one_ranked_at_random():
     assert len({r["start"] for r in canaries.draw("Maya", 2, repeats=5).rows()}) == 10  # distinct sample keys
 
 
+def test_canary_losses_in_a_batch_equal_one_at_a_time(tiny_model):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model, tokenizer = AutoModelForCausalLM.from_pretrained(tiny_model), AutoTokenizer.from_pretrained(tiny_model)
+    drawn = canaries.draw("Maya", 2)
+    secrets = [*drawn.planted, "1", "12345678901234"]  # unequal lengths: the short rows are padded
+    batched = canaries.losses(model, tokenizer, drawn, secrets, batch_size=4)
+    alone = [canaries.losses(model, tokenizer, drawn, [secret])[0] for secret in secrets]
+    assert np.allclose(batched, alone, rtol=1e-4) and len(set(batched)) == 4
+    import torch  # and equal to one forward pass over the whole chat, without the context's cache
+
+    context = tokenizer.apply_chat_template(drawn.context(), add_generation_prompt=True, return_dict=True)
+    ids = tokenizer.apply_chat_template(drawn.sample(secrets[0]), return_dict=True)["input_ids"]
+    with torch.no_grad():
+        logits = model(input_ids=torch.tensor([ids])).logits[0]
+    nll = torch.nn.functional.cross_entropy(logits[:-1], torch.tensor(ids[1:]), reduction="none")
+    assert np.isclose(float(nll[len(context["input_ids"]) - 1 :].sum()), batched[0], rtol=1e-4)
+
+
 def test_canaries_are_kept_across_imports_and_removed_without(tmp_path):
     workspace = Workspace(tmp_path / "ws").create()
     first = canaries.plant(workspace, "Maya", 2)

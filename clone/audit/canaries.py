@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from clone.dataset.samples import Context, system_prompt
+from clone.errors import CloneError
 from clone.workspace import Workspace, write_json_atomic
 
 PLATFORM = "canary"  # the samples' platform and chat: never a real export's
@@ -76,6 +77,48 @@ class Canaries:
                 taken.add(secret)
                 found.append(secret)
         return found
+
+
+def losses(
+    model: Any, tokenizer: Any, canaries: Canaries, secrets: list[str], batch_size: int = 32, on_batch=None
+) -> list[float]:
+    """Each secret's summed negative log-likelihood as the person's reply in the canaries' context. Every secret
+    shares that context, so it is run once and its key/value cache reused: each batch only runs the replies, a
+    fifth of the tokens, right-padded (padding never counts)."""
+    import copy
+
+    import torch
+
+    context = tokenizer.apply_chat_template(
+        canaries.context(), add_generation_prompt=True, tokenize=True, return_dict=True
+    )["input_ids"]
+    replies = []
+    for secret in secrets:
+        ids = tokenizer.apply_chat_template(canaries.sample(secret), tokenize=True, return_dict=True)["input_ids"]
+        if ids[: len(context)] != context:
+            raise CloneError("the chat template does not extend the canaries' context; audit a clone trained here")
+        replies.append(ids[len(context) :])
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    found: list[float] = []
+    with torch.no_grad():
+        prefix = model(input_ids=torch.tensor([context]), use_cache=True)
+        first_logits = prefix.logits[0, -1].float()  # predicts every reply's first token
+        for start in range(0, len(replies), batch_size):
+            rows = replies[start : start + batch_size]
+            width = max(map(len, rows))
+            ids = torch.tensor([row + [pad] * (width - len(row)) for row in rows])
+            mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows])
+            cache = copy.deepcopy(prefix.cache)
+            cache.batch_repeat_interleave(len(rows))
+            attention = torch.cat([torch.ones(len(rows), len(context), dtype=mask.dtype), mask], dim=1)
+            logits = model(input_ids=ids, attention_mask=attention, cache=cache).logits.float()
+            # the token at i is predicted at i - 1: the first from the context's last position
+            predicting = torch.cat([first_logits.expand(len(rows), 1, -1), logits[:, :-1]], dim=1)
+            nll = torch.nn.functional.cross_entropy(predicting.transpose(1, 2), ids, reduction="none")
+            found += (nll * mask).sum(dim=1).tolist()
+            if on_batch:
+                on_batch(len(rows))
+    return found
 
 
 def random_secret(rng: random.Random, digits: int = DIGITS) -> str:

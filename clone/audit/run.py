@@ -13,7 +13,6 @@ import numpy as np
 from clone.audit import AuditConfig, AuditResult, canaries, failures, leakage, membership, regurgitation
 from clone.eval.generate import generate
 from clone.eval.items import Item
-from clone.eval.perplexity import reply_losses
 from clone.generation import GenerationSettings
 from clone.workspace import Workspace
 
@@ -93,9 +92,7 @@ def canary_exposure(clone, planted: canaries.Canaries | None, config: AuditConfi
     references = planted.references(config.references, config.seed)
     secrets = [*planted.planted, *planted.controls, *references]
     advance = advancer(progress, "canaries", len(secrets))
-    rows = [{"messages": planted.sample(secret)} for secret in secrets]
-    losses = reply_losses(clone.model, clone.tokenizer, rows, on_row=advance)
-    nll = np.array([losses[(i, len(row["messages"]) - 1)][0] for i, row in enumerate(rows)])
+    nll = np.array(canaries.losses(clone.model, clone.tokenizer, planted, secrets, config.batch_size, advance))
     n = len(planted.planted)
     reference = nll[2 * n :]
 
