@@ -281,6 +281,66 @@ MISSED_CALL: dict[str, tuple[str, ...]] = {
 
 LANGUAGES = tuple(DELETED)  # zh-TW has media wording only
 
+# ---------------------------------------------------------------------------------------------------
+# Header wording: month names and times of day in words. Their forms are the CLDR ones that Android's and
+# iOS's date formatters print (DateUtils "Mar 5, 8:11 PM", "19:23, 28 Aug 2013"; the "h:mm B" day-period
+# pattern "9:15 in the morning"), seen in the real files quoted in issue 19 [A]; the other locales' period
+# words are CLDR's (M: not yet seen in a public export).
+
+# Month names as headers write them (no year for the export's own year: the importer infers it).
+MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (
+        ("Jan", "January"),
+        ("Feb", "February"),
+        ("Mar", "March"),
+        ("Apr", "April"),
+        ("May",),
+        ("Jun", "June"),
+        ("Jul", "July"),
+        ("Aug", "August"),
+        ("Sep", "Sept", "September"),
+        ("Oct", "October"),
+        ("Nov", "November"),
+        ("Dec", "December"),
+    ),  # [A]
+}
+
+# Times of day in words, and how each maps a 12-hour clock to 24 hours: "am", "pm", "noon" (10-11 stay in
+# the morning, 12 and later are afternoon: "siang", "中午") and "night" (6-11 are evening, 12-5 after
+# midnight: "at night", "de la noche", "malam", "晚上").
+DAY_PERIODS: dict[str, dict[str, str]] = {
+    "en": {
+        "in the morning": "am",
+        "in the afternoon": "pm",
+        "in the evening": "pm",
+        "at night": "night",
+        "noon": "noon",
+        "midnight": "am",
+    },  # [A] issue 19 ("9:15 in the morning"); afternoon, evening, night, noon (M)
+    "es": {
+        "de la madrugada": "am",
+        "de la mañana": "am",
+        "del mediodía": "noon",
+        "de la tarde": "pm",
+        "de la noche": "night",
+    },  # (M)
+    "pt": {
+        "da madrugada": "am",
+        "da manhã": "am",
+        "da tarde": "pm",
+        "da noite": "night",
+        "meio-dia": "noon",
+        "meia-noite": "am",
+    },  # (M)
+    "id": {"pagi": "am", "siang": "noon", "sore": "pm", "malam": "night", "tengah malam": "am"},  # (M)
+}
+
+# The same written before the time ("下午9:15", "오후 9:15").
+DAY_PERIODS_BEFORE: dict[str, dict[str, str]] = {
+    "zh": {"凌晨": "am", "早上": "am", "上午": "am", "中午": "noon", "下午": "pm", "晚上": "night"},  # (M)
+    "ko": {"새벽": "am", "오전": "am", "정오": "noon", "오후": "pm", "저녁": "pm", "밤": "night"},  # (M)
+}
+
 
 def every(table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """All wordings of one table, in every language, without repeats."""
