@@ -984,6 +984,7 @@ def test_thai_two_digit_buddhist_years_are_not_outliers(tmp_path: Path) -> None:
         ("[2022/3/27 上午9:15:02] 李: 你好", datetime(2022, 3, 27, 9, 15, 2)),
         ("2022. 3. 27. 오후 9:15 - 김: 안녕", datetime(2022, 3, 27, 21, 15)),
         ("[2022. 3. 27. 오전 12:05:00] 김: 안녕", datetime(2022, 3, 27, 0, 5)),
+        ("[2022/03/27 午後9:15:00] 健: こんばんは", datetime(2022, 3, 27, 21, 15)),
     ],
 )
 def test_layouts_refused_before(tmp_path: Path, line: str, stamp: datetime) -> None:

@@ -457,8 +457,9 @@ LANGUAGES = tuple(DELETED)
 # ---------------------------------------------------------------------------------------------------
 # Header wording: month names and times of day in words. Their forms are the CLDR ones that Android's and
 # iOS's date formatters print (DateUtils "Mar 5, 8:11 PM", "19:23, 28 Aug 2013"; the "h:mm B" day-period
-# pattern "9:15 in the morning"), seen in the real files quoted in issue 19 [A]; the other locales' period
-# words are CLDR's (M: not yet seen in a public export).
+# pattern "9:15 in the morning"): month-name dates and "in the morning"/"in the afternoon" are in [W]'s header
+# grammar and in issue 19's real files [A]; 上午/下午, 오전/오후, 午前/午後 before the time in [X] (id 53729757568).
+# The other words are CLDR's (M: not yet seen in a public export).
 
 # Month names as headers write them (no year for the export's own year: the importer infers it).
 MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -489,7 +490,7 @@ DAY_PERIODS: dict[str, dict[str, str]] = {
         "at night": "night",
         "noon": "noon",
         "midnight": "am",
-    },  # [A] issue 19 ("9:15 in the morning"); afternoon, evening, night, noon (M)
+    },  # [A] issue 19 ("9:15 in the morning"), [W] (morning, afternoon); evening, night, noon, midnight (M)
     "es": {
         "de la madrugada": "am",
         "de la mañana": "am",
@@ -508,10 +509,11 @@ DAY_PERIODS: dict[str, dict[str, str]] = {
     "id": {"pagi": "am", "siang": "noon", "sore": "pm", "malam": "night", "tengah malam": "am"},  # (M)
 }
 
-# The same written before the time ("下午9:15", "오후 9:15").
+# The same written before the time ("下午9:15", "오후 9:15"): 上午/下午, 오전/오후 and 午前/午後 [X], the others (M).
 DAY_PERIODS_BEFORE: dict[str, dict[str, str]] = {
-    "zh": {"凌晨": "am", "早上": "am", "上午": "am", "中午": "noon", "下午": "pm", "晚上": "night"},  # (M)
-    "ko": {"새벽": "am", "오전": "am", "정오": "noon", "오후": "pm", "저녁": "pm", "밤": "night"},  # (M)
+    "zh": {"凌晨": "am", "早上": "am", "上午": "am", "中午": "noon", "下午": "pm", "晚上": "night"},
+    "ko": {"새벽": "am", "오전": "am", "정오": "noon", "오후": "pm", "저녁": "pm", "밤": "night"},
+    "ja": {"午前": "am", "午後": "pm"},  # [X]
 }
 
 
