@@ -3,19 +3,23 @@ file (its length is the date grammar and the speed-ups of the layout scan; the U
 whatsapp_locales.py).
 
 A message starts on a *header* line, ``[date, time] Name: text`` (iOS) or ``date, time - Name: text``
-(Android); lines without a header continue the previous message. Header lines without ``Name:`` are
-system events. The date format varies by phone and locale, and day-first vs month-first cannot be told
-from one line, so the file is read in two passes, streaming both times (memory does not grow with file size):
+(Android), also time first (``19:23, 28 Aug 2013 - ``), with month names, with the time of day in words
+(``9:15 in the morning``, ``下午9:15``); lines without a header continue the previous message. Header lines
+without ``Name:`` are system events. Old Android exports leave the year out of the export's own year
+(``Mar 5, 8:11 PM - ``): the year is inferred (_Years) and each such message gets a ``Note`` saying how.
+The date format varies by phone and locale, and day-first vs month-first cannot be told from one line, so
+the file is read in two passes, streaming both times (memory does not grow with file size):
 
-1. survey: find the header lines, vote on day/month order from date fields > 12, note the senders
+1. survey: find the header lines, vote on day/month order from date fields > 12, follow the year-less
+   dates that open a file up to the first dated one, note the senders
    (needed for the ``Name:text`` no-space form), and fail early on files with no header at all. It stops
    once one order leads by ``DECISIVE_VOTES`` (real exports never change order, so the rest of the file
    would only add to the lead); the parse asks for the whole file's senders only if it meets a ``Name:text``
    line whose name the survey has not seen yet;
-2. parse: turn headers + continuation lines into ``Message``/``Skipped`` records, in file order.
+2. parse: turn headers + continuation lines into ``Message``/``Skipped`` records (and ``Note``), in file order.
 
 Both passes read the file in chunks of whole lines (a few tens of KB) and find header lines with one
-regex scan per chunk: a line that cannot start a header (no digit, "[" or invisible mark first) costs
+regex scan per chunk: a line that cannot start a header (no digit, "[", invisible mark or month name first) costs
 no Python work at all, and a header line costs one regex match (in the parse, a regex of the file's own
 header layout; the whole grammar reads only the lines it does not), a date cache keyed by the date text
 and a memo of the last timestamp text. Bodies are sliced straight out of the chunk; continuation lines
