@@ -794,6 +794,7 @@ class _Parser:
         more: list[str] = []  # blocks of continuation lines of the pending message
         lineno = 0  # lines before the current block
         key, stamp, inferred = "", invalid, False
+        named = self.facts.named  # only a file of month names has dates without a year
         for chunk in chunks:
             if type(chunk) is BadLine:
                 if pending is not None:
@@ -812,7 +813,7 @@ class _Parser:
                     ts, raw, body = match.group("ts", "raw", "body")
                 if ts != key:  # bursts of messages share a timestamp text
                     key, stamp = ts, timestamp(match)
-                    inferred = stamp is self.inferred
+                    inferred = named and stamp is self.inferred
                 if stamp is invalid:  # a date-like line that is no real header: part of a block
                     continue
                 start, end = match.span()
