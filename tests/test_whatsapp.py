@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
+import os
 import tracemalloc
 import zipfile
 from collections import Counter
@@ -15,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clone.errors import ImportFileError
-from clone.importers import IMPORTERS, ExportFile, load
+from clone.importers import IMPORTERS, ExportFile, load, whatsapp
 from clone.importers.limits import ImportLimits
 from clone.importers.whatsapp import NUL_LINE, BadLine, _chunks, chat_name
-from clone.messages import Kind, Message, Skipped
+from clone.messages import Kind, Message, Note, Skipped
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 needs_fixtures = pytest.mark.skipif(not FIXTURES.exists(), reason="shared fixtures not available")
@@ -824,7 +826,13 @@ _LAYOUTS = (
     "[{y}-{m:02}-{d:02} {H:02}:{M:02}:{S:02}] ",
     "{d}.{m}.{yy} {H}:{M:02}: ",
     "[{d}/{m}/{yy} {h}:{M:02}:{S:02} {ap}] ",
+    "{H:02}:{M:02}, {d} {mon} {y} - ",
+    "{mon} {d}, {h}:{M:02} {ap} - ",
+    "{d} {mon} {H:02}:{M:02} - ",
+    "{d}/{m}/{y}, {h}:{M:02} {period} - ",
+    "{y}/{m}/{d} {pre}{h}:{M:02} - ",
 )
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @given(
@@ -843,11 +851,20 @@ _LAYOUTS = (
 )
 @settings(max_examples=150, deadline=None)
 def test_the_layout_scan_reads_every_line_as_the_grammar_does(lines) -> None:
-    from clone.importers import whatsapp
-
     text = "".join(
         _LAYOUTS[layout].format(
-            d=d, m=m, y=2020, yy=20, H=hour, h=hour % 12 or 12, M=minute, S=minute, ap="AM" if hour < 12 else "PM"
+            d=d,
+            m=m,
+            mon=_MONTHS[m - 1],
+            y=2020,
+            yy=20,
+            H=hour,
+            h=hour % 12 or 12,
+            M=minute,
+            S=minute,
+            ap="AM" if hour < 12 else "PM",
+            period="in the morning" if hour < 12 else "in the evening",
+            pre="上午" if hour < 12 else "下午",
         )
         + body
         + "\n"
@@ -928,3 +945,160 @@ def test_corrupt_two_digit_year_is_reported_as_an_outlier(tmp_path: Path) -> Non
 def test_thai_two_digit_buddhist_years_are_not_outliers(tmp_path: Path) -> None:
     text = "21/02/65, 10:00 - Ana: a\n22/02/65, 10:01 - Ana: b\n"
     assert [m.timestamp.year for m in messages(parse_text(tmp_path, text))] == [2022, 2022]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Layouts seen in real files (issue 19): time before date, month names (with and without the year), times
+# of day in words.
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("19:23, 28 Aug 2013 - Ana: hi", datetime(2013, 8, 28, 19, 23)),  # old Android, time first
+        ("7:23 PM, Aug 28, 2013 - Ana: hi", datetime(2013, 8, 28, 19, 23)),
+        ("19:23, 28/08/2013 - Ana: hi", datetime(2013, 8, 28, 19, 23)),
+        ("28 Aug 2013, 19:23 - Ana: hi", datetime(2013, 8, 28, 19, 23)),
+        ("28 August 2013 19:23 - Ana: hi", datetime(2013, 8, 28, 19, 23)),
+        ("Aug 28, 2013, 7:23 PM - Ana: hi", datetime(2013, 8, 28, 19, 23)),
+        ("Sept 3, 2013, 7:23 am - Ana: hi", datetime(2013, 9, 3, 7, 23)),
+        ("27/03/2022, 9:15 in the morning - Ana: hi", datetime(2022, 3, 27, 9, 15)),
+        ("27/03/2022, 9:15 in the evening - Ana: hi", datetime(2022, 3, 27, 21, 15)),
+        ("27/03/2022, 3:05 in the afternoon - Ana: hi", datetime(2022, 3, 27, 15, 5)),
+        ("27/03/2022, 12:30 at night - Ana: hi", datetime(2022, 3, 27, 0, 30)),
+        ("27/03/2022, 11:30 at night - Ana: hi", datetime(2022, 3, 27, 23, 30)),
+        ("[27/3/22, 9:15:00\u202fin\u202fthe\u202fevening] Ana: hi", datetime(2022, 3, 27, 21, 15)),
+        ("27/3/22, 8:40 de la mañana - Ana: hola", datetime(2022, 3, 27, 8, 40)),
+        ("27/3/22, 6:40 de la tarde - Ana: hola", datetime(2022, 3, 27, 18, 40)),
+        ("27/3/22, 10:40 de la noche - Ana: hola", datetime(2022, 3, 27, 22, 40)),
+        ("27/3/22, 2:40 de la madrugada - Ana: hola", datetime(2022, 3, 27, 2, 40)),
+        ("27/3/22, 1:10 del mediodía - Ana: hola", datetime(2022, 3, 27, 13, 10)),
+        ("27/03/2022 7:40 da noite - Ana: oi", datetime(2022, 3, 27, 19, 40)),
+        ("27/03/2022 7:40 da manhã - Ana: oi", datetime(2022, 3, 27, 7, 40)),
+        ("27/03/22 07.40 pagi - Budi: halo", datetime(2022, 3, 27, 7, 40)),
+        ("27/03/22 11.40 siang - Budi: halo", datetime(2022, 3, 27, 11, 40)),
+        ("27/03/22 01.40 siang - Budi: halo", datetime(2022, 3, 27, 13, 40)),
+        ("27/03/22 04.40 sore - Budi: halo", datetime(2022, 3, 27, 16, 40)),
+        ("27/03/22 08.40 malam - Budi: halo", datetime(2022, 3, 27, 20, 40)),
+        ("2022/3/27 下午9:15 - 李: 你好", datetime(2022, 3, 27, 21, 15)),
+        ("[2022/3/27 上午9:15:02] 李: 你好", datetime(2022, 3, 27, 9, 15, 2)),
+        ("2022. 3. 27. 오후 9:15 - 김: 안녕", datetime(2022, 3, 27, 21, 15)),
+        ("[2022. 3. 27. 오전 12:05:00] 김: 안녕", datetime(2022, 3, 27, 0, 5)),
+        ("[2022/03/27 午後9:15:00] 健: こんばんは", datetime(2022, 3, 27, 21, 15)),
+    ],
+)
+def test_layouts_refused_before(tmp_path: Path, line: str, stamp: datetime) -> None:
+    assert WHATSAPP.sniff(ExportFile(_write(tmp_path, line + "\n")))
+    message = one(tmp_path, line + "\n")
+    assert (message.timestamp, message.sender is not None, message.source.line) == (stamp, True, 1)
+
+
+def _write(tmp_path: Path, text: str, name: str = "chat.txt", mtime: datetime | None = None) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    if mtime is not None:
+        os.utime(path, (mtime.timestamp(), mtime.timestamp()))
+    return path
+
+
+def _stamps_and_notes(path: Path) -> tuple[list[datetime], Counter[str]]:
+    records = list(WHATSAPP.parse(ExportFile(path)))
+    notes = Counter(r.text for r in records if isinstance(r, Note))
+    # Each note sits just before the message it is about, on that message's line.
+    for note, after in itertools.pairwise(records):
+        if isinstance(note, Note):
+            assert isinstance(after, Message) and after.source == note.source
+    return [m.timestamp for m in messages(records)], notes
+
+
+def test_android_leaves_out_the_export_year_and_it_is_the_year_after_the_dated_lines(tmp_path: Path) -> None:
+    """Android's date formatter writes the year only for other years than the current one: the lines
+    without it come last, in the year after the last dated line."""
+    text = (
+        "Nov 30, 2012, 9:00 PM - Ana: old\nDec 28, 2012, 8:11 PM - Bo: older year\n"
+        "Jan 2, 7:00 AM - Ana: new year\nMar 5, 8:11 PM - Bo: spring\nmore\n"
+    )
+    stamps, notes = _stamps_and_notes(_write(tmp_path, text, mtime=datetime(2031, 6, 1)))
+    assert stamps == [
+        datetime(2012, 11, 30, 21),
+        datetime(2012, 12, 28, 20, 11),
+        datetime(2013, 1, 2, 7),
+        datetime(2013, 3, 5, 20, 11),
+    ]
+    assert notes == {whatsapp.YEAR_AFTER: 2}
+
+
+def test_a_file_with_no_year_anywhere_walks_back_from_its_modification_time(tmp_path: Path) -> None:
+    # Newest line Mar 18, exported Mar 18 2024: going back, Jan -> Dec is the year before.
+    text = "18 Nov 12:14 - Ana: a\n30 Dec 23:50 - Bo: b\n2 Jan 08:00 - Ana: c\n18 Mar 12:14 - Bo: d\n"
+    stamps, notes = _stamps_and_notes(_write(tmp_path, text, mtime=datetime(2024, 3, 18, 13, 0)))
+    assert stamps == [
+        datetime(2023, 11, 18, 12, 14),
+        datetime(2023, 12, 30, 23, 50),
+        datetime(2024, 1, 2, 8),
+        datetime(2024, 3, 18, 12, 14),
+    ]
+    assert notes == {whatsapp.YEAR_EXPORTED: 4}
+
+
+def test_after_the_export_date_means_the_year_before(tmp_path: Path) -> None:
+    # Exported Jan 2 2024: a newest line of Dec 30 is from 2023.
+    text = "Dec 29, 9:00 PM - Ana: a\nDec 30, 9:00 PM - Bo: b\n"
+    stamps, _ = _stamps_and_notes(_write(tmp_path, text, mtime=datetime(2024, 1, 2, 10, 0)))
+    assert stamps == [datetime(2023, 12, 29, 21), datetime(2023, 12, 30, 21)]
+
+
+def test_lines_without_a_year_before_a_dated_one_walk_back_from_it(tmp_path: Path) -> None:
+    text = "3 Nov 10:00 - Ana: a\n5 Jan 10:00 - Bo: b\n1 Feb 2014 10:00 - Ana: c\n"
+    stamps, notes = _stamps_and_notes(_write(tmp_path, text, mtime=datetime(2031, 1, 1)))
+    assert stamps == [datetime(2013, 11, 3, 10), datetime(2014, 1, 5, 10), datetime(2014, 2, 1, 10)]
+    assert notes == {whatsapp.YEAR_BEFORE: 2}
+
+
+def test_a_message_a_little_out_of_order_is_no_new_year(tmp_path: Path) -> None:
+    text = "1 Apr 00:01 - Ana: a\n31 Mar 23:59 - Bo: late\n2 Apr 08:00 - Ana: c\n"
+    stamps, _ = _stamps_and_notes(_write(tmp_path, text, mtime=datetime(2024, 5, 1)))
+    assert [s.year for s in stamps] == [2024, 2024, 2024]
+
+
+def test_a_zip_member_s_own_date_is_the_export_date(tmp_path: Path) -> None:
+    archive = tmp_path / "WhatsApp Chat - Ana.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(zipfile.ZipInfo("_chat.txt", date_time=(2019, 2, 1, 12, 0, 0)), "Dec 31, 11:00 PM - Ana: a\n")
+    [note, message] = list(WHATSAPP.parse(ExportFile(archive, "_chat.txt")))
+    assert isinstance(note, Note) and note.text == whatsapp.YEAR_EXPORTED
+    assert message.timestamp == datetime(2018, 12, 31, 23)
+
+
+def test_with_no_export_date_the_year_is_this_year() -> None:
+    chunks = ["\n1 Jan 00:00 - Ana: a"]
+    facts = whatsapp.survey(chunks)
+    note, message = whatsapp._Parser("f", "c", facts, lambda: facts).run(chunks)
+    assert isinstance(note, Note) and note.text == whatsapp.YEAR_TODAY
+    assert message.timestamp == datetime(datetime.now().year, 1, 1)
+
+
+def test_the_import_report_counts_the_inferred_years(tmp_path: Path) -> None:
+    path = _write(tmp_path, "Dec 28, 2012, 8:11 PM - Bo: a\nMar 5, 8:11 PM - Ana: b\nMar 6, 8:11 PM - Ana: c\n")
+    [report] = load([path]).reports
+    assert dict(report.notes) == {whatsapp.YEAR_AFTER: 2}
+    assert report.messages == 3 and not report.skipped
+
+
+def test_a_month_name_date_inside_a_numeric_file_stays_text(tmp_path: Path) -> None:
+    text = "27/03/2022, 21:41 - Ana: my week:\n5 Mar 10:00 - dentist\nMar 6, 9:00 AM - Bo: lunch\n"
+    [message] = messages(parse_text(tmp_path, text))
+    assert message.text == "my week:\n5 Mar 10:00 - dentist\nMar 6, 9:00 AM - Bo: lunch"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["{H:02}:{M:02}, {d} Aug 2013 - ", "Aug {d}, {h}:{M:02} PM - ", "{d}/08/2013, {h}:{M:02} in the evening - "],
+)
+def test_new_layouts_take_the_fast_path(tmp_path: Path, header: str) -> None:
+    """The parse reads these files with the regex of their own layout (whatsapp.layout), as the usual ones."""
+    lines = [header.format(d=i % 28 + 1, H=i % 24, h=i % 12 + 1, M=i % 60) + f"Ana: m{i}" for i in range(300)]
+    text = "\n".join(lines) + "\n"
+    facts = whatsapp.survey(["\n" + text])
+    assert facts.layout is not None and facts.ascii_first
+    assert len(messages(parse_text(tmp_path, text))) == 300

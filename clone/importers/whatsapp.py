@@ -3,19 +3,23 @@ file (its length is the date grammar and the speed-ups of the layout scan; the U
 whatsapp_locales.py).
 
 A message starts on a *header* line, ``[date, time] Name: text`` (iOS) or ``date, time - Name: text``
-(Android); lines without a header continue the previous message. Header lines without ``Name:`` are
-system events. The date format varies by phone and locale, and day-first vs month-first cannot be told
-from one line, so the file is read in two passes, streaming both times (memory does not grow with file size):
+(Android), also time first (``19:23, 28 Aug 2013 - ``), with month names, with the time of day in words
+(``9:15 in the morning``, ``下午9:15``); lines without a header continue the previous message. Header lines
+without ``Name:`` are system events. Old Android exports leave the year out of the export's own year
+(``Mar 5, 8:11 PM - ``): the year is inferred (_Years) and each such message gets a ``Note`` saying how.
+The date format varies by phone and locale, and day-first vs month-first cannot be told from one line, so
+the file is read in two passes, streaming both times (memory does not grow with file size):
 
-1. survey: find the header lines, vote on day/month order from date fields > 12, note the senders
+1. survey: find the header lines, vote on day/month order from date fields > 12, follow the year-less
+   dates that open a file up to the first dated one, note the senders
    (needed for the ``Name:text`` no-space form), and fail early on files with no header at all. It stops
    once one order leads by ``DECISIVE_VOTES`` (real exports never change order, so the rest of the file
    would only add to the lead); the parse asks for the whole file's senders only if it meets a ``Name:text``
    line whose name the survey has not seen yet;
-2. parse: turn headers + continuation lines into ``Message``/``Skipped`` records, in file order.
+2. parse: turn headers + continuation lines into ``Message``/``Skipped`` records (and ``Note``), in file order.
 
 Both passes read the file in chunks of whole lines (a few tens of KB) and find header lines with one
-regex scan per chunk: a line that cannot start a header (no digit, "[" or invisible mark first) costs
+regex scan per chunk: a line that cannot start a header (no digit, "[", invisible mark or month name first) costs
 no Python work at all, and a header line costs one regex match (in the parse, a regex of the file's own
 header layout; the whole grammar reads only the lines it does not), a date cache keyed by the date text
 and a memo of the last timestamp text. Bodies are sliced straight out of the chunk; continuation lines
@@ -26,10 +30,12 @@ from __future__ import annotations
 
 import codecs
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import product
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
@@ -44,8 +50,18 @@ from clone.importers.reading import (
     safe_head,
     text_encoding,
 )
-from clone.importers.whatsapp_locales import ATTACHED, DELETED, ENCRYPTION, MEDIA_OMITTED, MISSED_CALL, every
-from clone.messages import Kind, Message, Skipped, Source
+from clone.importers.whatsapp_locales import (
+    ATTACHED,
+    DAY_PERIODS,
+    DAY_PERIODS_BEFORE,
+    DELETED,
+    ENCRYPTION,
+    MEDIA_OMITTED,
+    MISSED_CALL,
+    MONTHS,
+    every,
+)
+from clone.messages import Kind, Message, Note, Skipped, Source
 
 PLATFORM = "whatsapp"
 
@@ -97,48 +113,101 @@ JAPANESE_ERA_LETTERS = "".join(JAPANESE_ERAS)
 MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 SPACES = " \u00a0\u202f"
 
+# Month names (any case) -> month number; times of day in words -> the 24-hour hour of each 12-hour one.
+MONTH_NUMBERS = {
+    spelling: number
+    for names in MONTHS.values()
+    for number, spellings in enumerate(names, 1)
+    for name in spellings
+    for spelling in (name, name.lower(), name.upper())
+}
+_PERIOD_HOURS = {
+    "am": tuple(range(12)),
+    "pm": tuple(range(12, 24)),
+    "noon": tuple(h + 12 if h < 10 else h for h in range(12)),  # 10 and 11 are still morning
+    "night": tuple(h + 12 if h >= 6 else h for h in range(12)),  # 6-11 evening, 12-5 after midnight
+}
+_WORDS_AFTER = {word: rule for words in DAY_PERIODS.values() for word, rule in words.items()}
+_WORDS_BEFORE = {word: rule for words in DAY_PERIODS_BEFORE.values() for word, rule in words.items()}
+
+
+def _spelt(spaces: str) -> dict[str, tuple[int, ...]]:
+    """Every spelling of a time of day the grammar takes (AM/PM forms, words, with any of the spaces) ->
+    the hours of the 12-hour clock in 24-hour time: one dict lookup per timestamp."""
+    hours: dict[str, tuple[int, ...]] = {"ص": _PERIOD_HOURS["am"], "م": _PERIOD_HOURS["pm"]}
+    for a, dot, space, m, end in product("AaPp", ("", "."), ("", *spaces), "Mm", ("", ".")):
+        hours[a + dot + space + m + end] = _PERIOD_HOURS["pm" if a in "Pp" else "am"]
+    for word, rule in (_WORDS_AFTER | _WORDS_BEFORE).items():
+        for space in spaces:
+            hours[word.replace(" ", space)] = _PERIOD_HOURS[rule]
+    return hours
+
+
+def _alternatives(words: Iterable[str], space: str) -> str:
+    """A regex alternation of the words, longest first, any space inside one of ``space``; a lookahead at
+    their first letters first, so that a line that cannot match tries none of them."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    firsts = re.escape("".join(sorted({word[0] for word in ordered})))
+    return f"(?=[{firsts}])(?:" + "|".join(re.escape(word).replace(r"\ ", space) for word in ordered) + ")"
+
 
 def _grammar(marks: str, spaces: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The header regexes (date first, time first) tolerating the given marks and spaces."""
     m = f"[{marks}]*" if marks else ""
     s = f"[{spaces}]"
-    ampm = rf"(?:[AaPp]\.?{s}?[Mm]\.?|[صم])"  # AM, am, a.m., a. m., p. m.; Arabic ص (am) / م (pm)
+    # AM, am, a.m., a. m., p. m.; Arabic ص (am) / م (pm); or words after the time ("9:15 in the morning");
+    # "pre" takes those written before it ("下午9:15", "오후 9:15").
+    ampm = rf"(?:{_alternatives(_WORDS_AFTER, s)}|[AaPp]\.?{s}?[Mm]\.?|[صم])"
+    before = rf"(?:{_alternatives(_WORDS_BEFORE, s)})"
     # d.m.y / m/d/y / y-m-d, one space allowed after each separator ("13. 6. 2018."); \d also takes
     # Arabic-Indic digits. Outer fields have 4 digits or 1-2 (a 4-digit year; "01/01/1911:25" stays sane);
     # a last field may be a Japanese era year ("3/27/R4": Reiwa 4, see JAPANESE_ERAS).
     outer = r"(?:\d{4}|\d{1,2})"
     last = rf"(?:\d{{4}}(?:{s}BE)?|[{JAPANESE_ERA_LETTERS}]?\d{{1,2}})"  # "3/18/2565 BE": iOS, Buddhist era
-    date = rf"(?P<date>{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{last}){m}(?P<dot>\.)?"
+    numeric = rf"{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{last}"
+    # A month name: "28 Aug 2013", "Aug 28, 2013", and without the year ("18 Mar", "Mar 5"): Android leaves
+    # out the export's own year.
+    month = rf"(?:{MONTH_NAMES})\.?"
+    named = rf"\d{{1,2}}\.?{s}{m}{month}(?:{s}{m}\d{{4}})?|{month}{s}{m}\d{{1,2}}(?:,?{s}{m}\d{{4}})?"
+    date = rf"(?P<date>{numeric}|{named}){m}(?P<dot>\.)?"
     time = (
-        rf"(?P<time>(?P<h>\d{{1,2}}){m}[:.]{m}(?P<mi>\d{{2}})(?:{m}[:.]{m}(?P<s>\d{{2}}))?"
-        rf"(?:{s}*{m}(?P<ap>{ampm}))?)"
+        rf"(?P<time>(?:(?P<pre>{before}){s}*{m})?(?P<h>\d{{1,2}}){m}[:.]{m}(?P<mi>\d{{2}})"
+        rf"(?:{m}[:.]{m}(?P<s>\d{{2}}))?(?:{s}*{m}(?P<ap>{ampm}))?)"
     )
     join = rf"{m}[,،]?{s}*(?:(?:klo|kl\.|à|às){s}+)?{m}"  # ", " / " " / "" / Finnish " klo " / French " à "
     # After the timestamp: "] " when bracketed; else " - ", ": " ("13.06.18 21.25.15: a: m"), or a bare
     # space only after a dot-terminated date ("13. 6. 2018. 21:25:15 a: m"), to keep prose out.
     after = rf"{m}(?(br)\]{s}?|(?:{s}*[-–]{s}|:{s}|(?(dot){s}|(?!))))"
     date_first = re.compile(rf"{m}(?P<br>\[)?{m}(?P<ts>{date}{join}{time}){after}")
-    # Time before date, seen in Vietnamese iOS exports: "[21:41:35, 3/27/22] Name: text".
-    time_first = re.compile(rf"{m}(?P<br>\[){m}(?P<ts>{time}{m},?{s}*{m}{date}){after}")
+    # Time before date: Vietnamese iOS "[21:41:35, 3/27/22] Name: text", old Android "19:23, 28 Aug 2013 - ".
+    time_first = re.compile(rf"{m}(?P<br>\[)?{m}(?P<ts>{time}{m},?{s}*{m}{date}){after}")
     return date_first, time_first
 
 
+MONTH_NAMES = _alternatives(MONTH_NUMBERS, " ")
 _HEADER, _HEADER_TIME_FIRST = _grammar(MARKS, SPACES)
 # Fast path for the usual pure-ASCII header: the same grammar without marks, ~30% quicker. Where the
 # header is ASCII it matches exactly as _HEADER would; otherwise it fails and _HEADER runs.
-_HEADER_ASCII = _grammar("", " ")[0]
-# Cheap test before any regex: a header starts with a digit, "[" or an invisible mark.
+_HEADER_ASCII, _TIME_FIRST_ASCII = _grammar("", " ")
+_PERIODS = _spelt(SPACES)
+# Cheap test before any regex: a header starts with a digit, "[", an invisible mark, or a month name
+# followed by a day ("Mar 5, 8:11 PM - ").
 _LEAD = frozenset("0123456789[" + MARKS)
+_MONTH_LEAD = rf"(?:{MONTH_NAMES})\.?[{SPACES}]\d"
+_MONTH_START = re.compile(_MONTH_LEAD)
 
 
 def _match(line: str) -> re.Match[str] | None:
     """The header match of a line, or None. Cheap tests first: most lines are not headers."""
     c = line[:1]
-    if not (c in _LEAD or c.isdigit()):
+    if not (c in _LEAD or c.isdigit() or (c.isalpha() and _MONTH_START.match(line))):
         return None
     match = _HEADER_ASCII.match(line)
-    if match is None and (c == "[" or not line.isascii()):
-        match = _HEADER.match(line) or _HEADER_TIME_FIRST.match(line)
+    if match is None:
+        if c == "[" or not line.isascii():
+            match = _HEADER.match(line) or _HEADER_TIME_FIRST.match(line)
+        else:
+            match = _TIME_FIRST_ASCII.match(line)
     return match
 
 
@@ -151,11 +220,13 @@ def _match(line: str) -> re.Match[str] | None:
 # without the "\r" of a "\r\n" (a chunk's last line has its "\n" in the next chunk); with no ": ", "raw"
 # is unset and "body" is all of it. Possessive repeats: no backtracking on long lines.
 _REST = r"(?:(?P<raw>[^:\n]*+(?::(?! )[^:\n]*+)*+): )?(?P<body>[^\r\n]*+(?:\r(?!\n|\Z)[^\r\n]*+)*+)\r?"
-_LEADING = rf"(?=[\d\[{MARKS}])"  # \d as in the grammar: a line led by any other digit matches nothing
+_LEADING = rf"(?=[\d\[{MARKS}]|{_MONTH_LEAD})"  # \d as in the grammar: a line led by any other digit matches nothing
 _SCAN_ASCII = re.compile(rf"\n(?:{_HEADER_ASCII.pattern}{_REST}|{_LEADING})")
 _SCAN_FULL = re.compile(rf"\n(?:{_HEADER.pattern}{_REST}|{_LEADING})")
 _HEADER_NL = re.compile(rf"\n{_HEADER.pattern}{_REST}")
 _HEADER_TIME_FIRST_NL = re.compile(rf"\n{_HEADER_TIME_FIRST.pattern}{_REST}")
+_TIME_FIRST_ASCII_NL = re.compile(rf"\n{_TIME_FIRST_ASCII.pattern}{_REST}")
+_ASCII_SCANS = (_SCAN_ASCII, _TIME_FIRST_ASCII_NL)  # what reads a file's headers fast, when they are ASCII
 
 
 def _fallback(chunk: str, at: int, ascii_first: bool) -> re.Match[str] | None:
@@ -165,7 +236,7 @@ def _fallback(chunk: str, at: int, ascii_first: bool) -> re.Match[str] | None:
     eol = chunk.find("\n", at + 1)
     line = chunk[at + 1 : eol if eol >= 0 else len(chunk)]
     if line[:1] != "[" and line.isascii():  # the full grammar reads ASCII as the ASCII one does
-        return None
+        return _TIME_FIRST_ASCII_NL.match(chunk, at)
     return _HEADER_NL.match(chunk, at) or _HEADER_TIME_FIRST_NL.match(chunk, at)
 
 
@@ -173,28 +244,42 @@ def _fallback(chunk: str, at: int, ascii_first: bool) -> re.Match[str] | None:
 # built from the survey's headers, finds them ~1.5x quicker than the whole grammar. It accepts a subset of
 # what _HEADER_ASCII accepts, with the same groups, so a line it reads is read as the grammar would read
 # it; any other line led by a digit or "[" falls back to the grammars (_fallback_layout).
+_FIELDS = ("date", "pre", "h", "mi", "s", "ap")
+
+
 def layout(header: re.Match[str]) -> str:
     """The regex of one ASCII header's layout: its brackets, separators and clock, digits generalised."""
     text, at = header.string, header.start("ts")
     rest = header.start("raw") if header.group("raw") is not None else header.start("body")
     pieces = [re.escape(text[header.start() : at].lstrip("\n")), "(?P<ts>"]
-    for name in ("date", "h", "mi", "s", "ap"):
-        value = header.group(name)
-        if value is None:
-            continue
-        pieces += [re.escape(text[at : header.start(name)]), f"(?P<{name}>{_generalise(name, value)})"]
+    for name in sorted((n for n in _FIELDS if header.group(n) is not None), key=header.start):  # time first too
+        pieces += [re.escape(text[at : header.start(name)]), f"(?P<{name}>{_generalise(name, header.group(name))})"]
         at = header.end(name)
     pieces += [re.escape(text[at : header.end("ts")]), ")", re.escape(text[header.end("ts") : rest])]
-    pieces += [f"(?P<{name}>){{0}}" for name in ("s", "ap") if header.group(name) is None]  # never set
+    pieces += [f"(?P<{name}>){{0}}" for name in ("pre", "s", "ap") if header.group(name) is None]  # never set
     return "".join(pieces)
 
 
 def _generalise(name: str, value: str) -> str:
-    if name == "date":  # each field as wide as the grammar allows it: 1-2 digits, or a 4-digit year
-        return re.sub(r"\d+", lambda run: r"\d{4}" if len(run[0]) == 4 else r"\d{1,2}", re.escape(value))
-    if name == "ap":  # AM and PM alike, spelt as this header spells them
+    if name == "date":  # each field as wide as the grammar allows it: 1-2 digits, or a 4-digit year; any month
+        return _DATE_TOKEN.sub(_generalise_token, value)
+    if name == "pre":
+        return f"(?:{_alternatives(_WORDS_BEFORE, ' ')})"
+    if name == "ap":  # AM and PM alike, spelt as this header spells them; any time of day in words
+        if value in _WORDS_AFTER:
+            return f"(?:{_alternatives(_WORDS_AFTER, ' ')})"
         return "[AaPp]" + re.escape(value[1:])
     return r"\d{1,2}" if name == "h" else r"\d{2}"
+
+
+_DATE_TOKEN = re.compile(r"\d+|[^\W\d_]{3,}|.", re.DOTALL)  # fields, month names, anything else one by one
+
+
+def _generalise_token(token: re.Match[str]) -> str:
+    text = token[0]
+    if text.isdigit():
+        return r"\d{4}" if len(text) == 4 else r"\d{1,2}"
+    return f"(?:{MONTH_NAMES})" if text in MONTH_NUMBERS else re.escape(text)
 
 
 def layout_scan(pattern: str) -> re.Pattern[str]:
@@ -270,8 +355,19 @@ def _outlier(year: int, last_year: int | None, date_text: str) -> bool:
     return len(short) <= 2 and int(short) + 2000 > datetime.now().year + 1
 
 
-def parse_date(text: str, day_first: bool) -> tuple[int, int, int] | None:
-    """(year, month, day) from a header date, or None when it is not a real date in either order."""
+_MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
+NO_YEAR = 0  # the year of a date written without one ("Mar 5"): inferred from the file (_Years)
+# Day of the year of each month's day 0, in a leap year (a date without its year may be Feb 29).
+_MONTH_START_DAY = (0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335)
+
+
+def parse_date(text: str, day_first: bool, names: bool = True) -> tuple[int, int, int] | None:
+    """(year, month, day) from a header date, or None when it is not a real date in either order. A date
+    with a month name and no year ("Mar 5") has year NO_YEAR; without ``names`` (a file whose headers
+    write numbers) a month name is no header date: "5 Mar 10:00 - dentist" in a message stays text."""
+    word = _MONTH_WORD.search(text)
+    if word is not None:
+        return _named_date(text, word[0]) if names else None
     era = _ERA_YEAR.search(text)
     if era:  # "3/27/R4" -> "3/27/2022"
         text = text[: era.start()] + str(JAPANESE_ERAS[era[1]] + int(era[2]) - 1) + text[era.end() :]
@@ -287,6 +383,32 @@ def parse_date(text: str, day_first: bool) -> tuple[int, int, int] | None:
             continue
         return ymd
     return None
+
+
+def _named_date(text: str, word: str) -> tuple[int, int, int] | None:
+    """(year or NO_YEAR, month, day) of "28 Aug 2013", "Aug 28, 2013", "18 Mar", "Mar 5"."""
+    month = MONTH_NUMBERS.get(word)
+    if month is None:
+        return None
+    day, *year = _DIGITS.findall(text)
+    ymd = (_year(year[0]) if year else NO_YEAR, month, int(day))
+    try:
+        datetime(ymd[0] or 2000, month, ymd[2])  # a leap year for a date without its year
+    except ValueError:
+        return None
+    return ymd
+
+
+def day_of_year(month: int, day: int) -> int:
+    return _MONTH_START_DAY[month] + day
+
+
+def _hour(hour: int, ampm: str) -> int:
+    """The 24-hour hour of a 12-hour clock's hour and its AM/PM or time of day in words."""
+    hours = _PERIODS.get(ampm)
+    if hours is None:  # a word with an odd mix of spaces inside
+        hours = _PERIODS.get(ampm.translate(_NAME_TABLE), _PERIOD_HOURS["am"])
+    return hours[hour % 12]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -308,6 +430,13 @@ class Survey:
     senders: set[str] = field(default_factory=set)
     layouts: Counter[str] = field(default_factory=Counter)  # layout() of the sampled ASCII headers
     whole_file: bool = True  # False when the survey stopped early: senders may be missing
+    named: bool = False  # the first header writes its month as a name ("Mar 5, 8:11 PM")
+    # Dates without a year that open the file (see _Years): the year changes among them, the day of the
+    # year of the last one, and (year, day of the year) of the first dated line after them.
+    dated: bool = False  # a date with its year seen
+    lead_wraps: int = 0
+    lead_last: int | None = None
+    lead_anchor: tuple[int, int] | None = None
 
     @property
     def decided(self) -> bool:
@@ -340,15 +469,26 @@ class Survey:
         return self.day_first_for(False) != self.day_first_for(True)
 
 
+def _twelve_hour(match: re.Match[str]) -> bool:
+    return match.group("ap") is not None or match.group("pre") is not None
+
+
 def _default_day_first(match: re.Match[str]) -> bool:
     """Order for files whose dates never show a field > 12. Most locales write the day first; the
     main month-first style is US English, which pairs "/" dates with a 12-hour clock. (iOS cs/fr/es
     files may also be M/D/Y, but those settle by votes as soon as the chat spans a 13th of a month.)"""
-    return not ("/" in match.group("date") and match.group("ap") is not None)
+    return not ("/" in match.group("date") and _twelve_hour(match))
 
 
 def _vote(survey: Survey, date: str, twelve_hour: bool) -> None:
-    a, b, _ = _DIGITS.findall(date)
+    fields = _DIGITS.findall(date)
+    if len(fields) < 3:  # a month name: no order to vote on
+        if survey.named:
+            _track_year(survey, parse_date(date, True))
+        return
+    if not survey.dated:
+        _track_year(survey, parse_date(date, survey.day_first))
+    a, b, _ = fields
     if len(a) >= 3:
         return  # year first: always y-m-d
     first, second = int(a), int(b)
@@ -358,6 +498,21 @@ def _vote(survey: Survey, date: str, twelve_hour: bool) -> None:
     elif second > 12 >= first:
         survey.month_votes += 1
         survey.clock_votes[twelve_hour][1] += 1
+
+
+def _track_year(survey: Survey, ymd: tuple[int, int, int] | None) -> None:
+    """Follow the dates without a year that open a file, as _Years reads them, up to the first dated one."""
+    if ymd is None or survey.dated:
+        return
+    day = day_of_year(ymd[1], ymd[2])
+    if ymd[0]:
+        survey.dated = True
+        if survey.lead_last is not None:
+            survey.lead_anchor = (ymd[0], day)
+        return
+    if survey.lead_last is not None and day < survey.lead_last - 1:
+        survey.lead_wraps += 1
+    survey.lead_last = day
 
 
 def survey(chunks: Iterable[str | BadLine], stop_early: bool = True) -> Survey:
@@ -395,14 +550,15 @@ def survey(chunks: Iterable[str | BadLine], stop_early: bool = True) -> Survey:
                 switch = result.headers == _SAMPLE_HEADERS  # enough to tell whether the ASCII path pays off
                 if not result.headers:
                     result.default_day_first = _default_day_first(match)
+                    result.named = _MONTH_WORD.search(date) is not None
                 result.headers += 1
-                if match.re is _SCAN_ASCII:
+                if match.re in _ASCII_SCANS:
                     result.ascii_headers += 1
                     if result.headers <= _SAMPLE_HEADERS:
                         result.layouts[layout(match)] += 1
                 if date != last_date:  # consecutive messages share a date: vote once per run
                     last_date = date
-                    _vote(result, date, match.group("ap") is not None)
+                    _vote(result, date, _twelve_hour(match))
                 if raw and raw not in raw_names and len(raw_names) < _MAX_SENDERS:
                     raw_names.add(raw)
                     result.senders.add(clean_name(raw))
@@ -523,11 +679,67 @@ def _drop_cr(block: str) -> str:
     return "\n".join(line[:-1] if line[-1:] == "\r" else line for line in block.split("\n"))
 
 
+YEAR_AFTER = "year not in the date: the year after the dated line before"
+YEAR_BEFORE = "year not in the date: from the dated line after it and the order of lines"
+YEAR_EXPORTED = "year not in the date: from the file's modification time and the order of lines"
+YEAR_TODAY = "year not in the date: from today's date and the order of lines"
+
+
+class _Years:
+    """The years of dates written without one ("Mar 5", "18 Mar"). An export leaves out only its own year,
+    so the newest lines have none, and the last line is near the export date: going back from there (or
+    from a dated line after them), a date that goes up means the year before; after a dated line, they are
+    the year after it. Read forward, as the parse goes: a run of such dates starts in a year found from what
+    surrounds it (the survey counted the year changes of the run that opens a file) and moves to the next
+    year wherever the date goes back by more than a day (a message a little out of order is no new year)."""
+
+    def __init__(self, facts: Survey, exported: Callable[[], datetime | None]):
+        self.facts, self.exported = facts, exported
+        self.run: int | None = None  # the year of the current run of dates without one
+        self.day = 0  # the day of the year of its last date
+        self.note = ""  # how the run's year was found, for the import report
+
+    def year(self, month: int, day: int, last_year: int | None) -> int:
+        """The year of a date without one, ``last_year`` being that of the timestamp before it."""
+        today = day_of_year(month, day)
+        if self.run is not None and last_year in (None, self.run):  # the run goes on
+            self.run += today < self.day - 1
+        elif last_year is not None:
+            self.run, self.note = last_year + 1, YEAR_AFTER
+        else:
+            self.run = self._opening_year()
+        self.day = today
+        return self.run
+
+    def _opening_year(self) -> int:
+        """The year of the first date of the run that opens the file."""
+        facts = self.facts
+        last = facts.lead_last or 0  # the day of the year of the run's last date
+        if facts.lead_anchor is not None:
+            year, anchor = facts.lead_anchor
+            end, self.note = (year - 1 if anchor < last - 1 else year), YEAR_BEFORE
+        else:
+            exported = self.exported()
+            self.note = YEAR_EXPORTED if exported is not None else YEAR_TODAY
+            exported = exported or datetime.now()
+            end = exported.year - (last > day_of_year(exported.month, exported.day) + 1)
+        return end - facts.lead_wraps
+
+
 class _Parser:
     """Pass 2 over one file: header and continuation lines in, records out."""
 
-    def __init__(self, name: str, chat: str, facts: Survey, whole_survey: Callable[[], Survey]):
+    def __init__(
+        self,
+        name: str,
+        chat: str,
+        facts: Survey,
+        whole_survey: Callable[[], Survey],
+        exported: Callable[[], datetime | None] = lambda: None,
+    ):
         self.name, self.chat, self.facts, self.whole_survey = name, chat, facts, whole_survey
+        self.years = _Years(facts, exported)
+        self.inferred: datetime | None = None  # the last timestamp whose year was inferred
         self.day_first, self.layout = facts.day_first, facts.layout
         self.mixed = facts.mixed_clocks
         self.last_year: int | None = None  # year of the last good timestamp, to catch corrupt two-digit years
@@ -536,18 +748,28 @@ class _Parser:
         self.names: dict[str, str] = {}  # raw name -> clean name
 
     def _timestamp(self, match: re.Match[str]) -> datetime:
-        date_text, hour, minute, second, ampm = match.group("date", "h", "mi", "s", "ap")
+        date_text, hour, minute, second, ampm, pre = match.group("date", "h", "mi", "s", "ap", "pre")
+        if pre is not None:
+            ampm = pre
         key = date_text if not self.mixed else f"{date_text}|{ampm is not None}"
         ymd = self.dates.get(key, _UNSEEN)
         if ymd is _UNSEEN:
             day_first = self.day_first if not self.mixed else self.facts.day_first_for(ampm is not None)
-            ymd = _bound(self.dates)[key] = parse_date(date_text, day_first)
+            ymd = _bound(self.dates)[key] = parse_date(date_text, day_first, self.facts.named)
         if ymd is None:
             return _INVALID
         h = _CLOCK[hour]
         if ampm is not None:  # 12-hour clock; "00:08 a. m." is 00:08, "12:10 p. m." is 12:10
-            h = h % 12 + 12 if ampm[0] in "Ppم" else h % 12
+            h = _hour(h, ampm)
         y, m, d = ymd
+        if not y:  # no year written ("Mar 5"): from the lines around it
+            y = self.years.year(m, d, self.last_year)
+            try:
+                self.inferred = datetime(y, m, d, h, _CLOCK[minute], _CLOCK[second] if second else 0)
+            except ValueError:  # 25:00, or Feb 29 in a year that has none
+                return _INVALID
+            self.last_year = y
+            return self.inferred
         if y != self.last_year and _outlier(y, self.last_year, date_text):
             return _OUTLIER
         try:
@@ -557,7 +779,7 @@ class _Parser:
         self.last_year = y
         return stamp
 
-    def run(self, chunks: Iterable[str | BadLine]) -> Iterator[Message | Skipped]:
+    def run(self, chunks: Iterable[str | BadLine]) -> Iterator[Message | Skipped | Note]:
         """Records from a file's chunks (see _chunks). A chunk's lines between two headers are one block:
         continuation lines of the pending message, or text before the first message. A BadLine ends the
         pending message and is the header of a skipped record that takes the lines up to the next header."""
@@ -571,7 +793,8 @@ class _Parser:
         pending: _Header | None = None
         more: list[str] = []  # blocks of continuation lines of the pending message
         lineno = 0  # lines before the current block
-        key, stamp = "", invalid
+        key, stamp, inferred = "", invalid, False
+        named = self.facts.named  # only a file of month names has dates without a year
         for chunk in chunks:
             if type(chunk) is BadLine:
                 if pending is not None:
@@ -590,6 +813,7 @@ class _Parser:
                     ts, raw, body = match.group("ts", "raw", "body")
                 if ts != key:  # bursts of messages share a timestamp text
                     key, stamp = ts, timestamp(match)
+                    inferred = named and stamp is self.inferred
                 if stamp is invalid:  # a date-like line that is no real header: part of a block
                     continue
                 start, end = match.span()
@@ -606,6 +830,8 @@ class _Parser:
                         more = []
                 lineno += 1
                 pos = end
+                if inferred:
+                    yield Note(Source(self.name, lineno), self.years.note)
                 if raw:  # "Name: body", the raw name cached
                     sender = names.get(raw)
                     if sender is None:
@@ -763,6 +989,17 @@ def _check_text(file: ExportFile) -> str:
     return encoding
 
 
+def _modified(file: ExportFile) -> datetime | None:
+    """When the export was written, as far as the file tells: its modification time (a zip member's own)."""
+    try:
+        if file.member is None:
+            return datetime.fromtimestamp(file.path.stat().st_mtime)
+        with zipfile.ZipFile(file.path) as archive:
+            return datetime(*archive.getinfo(file.member).date_time)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+
+
 class WhatsAppImporter:
     name = PLATFORM
 
@@ -784,7 +1021,7 @@ class WhatsAppImporter:
         except READ_ERRORS:
             return None
 
-    def parse(self, file: ExportFile) -> Iterator[Message | Skipped]:
+    def parse(self, file: ExportFile) -> Iterator[Message | Skipped | Note]:
         encoding, limit = _check_text(file), limits.current().line_chars
 
         def survey_file(stop_early: bool = False) -> Survey:
@@ -801,7 +1038,7 @@ class WhatsAppImporter:
                 "no WhatsApp message header found (expected lines like "
                 "'[31/12/21, 23:59:59] Name: text' or '31/12/21, 23:59 - Name: text')",
             )
-        parser = _Parser(file.name, chat_name(file), facts, survey_file)
+        parser = _Parser(file.name, chat_name(file), facts, survey_file, lambda: _modified(file))
         with _open(file) as stream:
             yield from parser.run(_chunks(stream, encoding, limit))
 
