@@ -9,11 +9,13 @@ import socket
 import stat
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
+import torch
 
 from clone.chat import Clone, GenerationSettings
 from clone.dataset.build import DatasetOptions, build_dataset
@@ -293,3 +295,33 @@ def test_the_chat_page_signs_in_and_streams_a_reply(server):
     assert errors == []
     assert read_feedback(server.workspace)[-1]["context"][-1] == {"role": "user", "content": "hey!"}
     assert feedback_file(server.workspace).exists()
+
+
+def test_the_seeded_sampler_draws_by_inverse_cdf_and_leaves_unseeded_rows():
+    from clone.serving.seeding import SeededSampler
+
+    sampler = SeededSampler()
+    scores = torch.tensor([[0.1, 0.2, 0.7]] * 4).log()
+    draws = torch.tensor([0.05, 0.25, 0.9, SeededSampler.UNSEEDED], dtype=torch.float32).view(torch.int32)
+    out = sampler(scores, draws)
+    assert out[:3].argmax(-1).tolist() == [0, 1, 2]
+    assert torch.isinf(out[:3]).sum().item() == 6  # one token left in each seeded row
+    assert torch.equal(out[3], scores[3])
+    assert SeededSampler.uniform(7, 3) == SeededSampler.uniform(7, 3) != SeededSampler.uniform(7, 4)
+
+
+def test_a_seed_repeats_a_reply_alone_and_among_other_requests(server):
+    sam = client(server, "Sam")
+
+    def ask(seed: int | None) -> str:
+        reply = sam.chat.completions.create(model="clone", messages=HELLO, max_tokens=12, temperature=1.5, seed=seed)
+        return reply.choices[0].message.content
+
+    alone = ask(42)
+    assert ask(42) == alone
+    with ThreadPoolExecutor(4) as pool:  # the seeded request shares forward passes with unseeded ones
+        crowd = [pool.submit(ask, seed) for seed in (None, 42, None, None)]
+        assert crowd[1].result() == alone
+        others = [f.result() for f in crowd]
+    assert len({ask(seed) for seed in (1, 2, 3, 4)}) > 1  # the seed decides: other seeds, other replies
+    assert len(set(others)) > 1

@@ -220,6 +220,7 @@ def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
             ),
             temperature=clone.settings.temperature if body.temperature is None else body.temperature,
             top_p=body.top_p or clone.settings.top_p,
+            seed=body.seed,  # repeatable replies (batching.SeededSampler)
         )
         reply_id = f"chatcmpl-{uuid.uuid4().hex}"
         dropped = sum(m.role in CLIENT_ONLY_ROLES for m in body.messages)

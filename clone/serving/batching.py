@@ -2,9 +2,12 @@
 one forward pass for every active request at each step, new requests join between steps, finished ones leave
 (`model.init_continuous_batching`, transformers >= 5.2; it works with a PEFT adapter on CPU).
 
-What it does not do, in transformers 5.24: repetition penalty (dropped, with a warning) and per-request seeds
-(sampling is shared). The KV cache must be sized here: left to itself on CPU it sizes itself from free RAM and
-the first request takes seconds."""
+What it does not do, in transformers 5.24: repetition penalty (dropped, with a warning). Its sampler is one
+`torch.multinomial` over the whole batch on the global generator, so a request's `seed` cannot pick its tokens
+there; `seeding.SeededSampler`, a per-request logits processor of the batching API, draws the token of a seeded request
+itself from a generator of its own (the seed and the token's position) and leaves only that token for the shared
+sampler to pick. The KV cache must be sized here: left to itself on CPU it sizes itself from free RAM and the first
+request takes seconds."""
 
 from __future__ import annotations
 
@@ -41,6 +44,8 @@ class Batcher:
     def start(self) -> None:
         from transformers import ContinuousBatchingConfig, GenerationConfig
 
+        from clone.serving.seeding import add_seeded_sampler
+
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
         config = GenerationConfig(
             max_new_tokens=self.settings.max_new_tokens,
@@ -60,6 +65,7 @@ class Batcher:
         self.manager = self.model.init_continuous_batching(
             generation_config=config, continuous_batching_config=batching
         )
+        add_seeded_sampler(self.manager)
         self.manager.start()
 
     def stop(self) -> None:
@@ -75,6 +81,7 @@ class Batcher:
         outputs: asyncio.Queue = asyncio.Queue()
         request_id = uuid.uuid4().hex
         self.manager.register_result_handler(request_id, outputs.put_nowait)  # called on this event loop
+        seeded = {} if settings.seed is None else {"seed": int(settings.seed)}
         self.manager.add_request(
             prompt,
             request_id=request_id,
@@ -83,6 +90,7 @@ class Batcher:
             eos_token_id=stop_token_ids(self.tokenizer),
             temperature=float(settings.temperature or GREEDY_TEMPERATURE),
             top_p=float(min(settings.top_p, 0.999)),
+            **seeded,
         )
         sent, finished = "", False
         self.active.add(request_id)
