@@ -7,6 +7,8 @@ import json
 import shutil
 import socket
 import stat
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +73,15 @@ def test_keys_are_hashed_private_and_revocable(tmp_path):
 def test_a_workspace_without_a_trained_clone_is_a_clear_error(tmp_path):
     with pytest.raises(CloneError, match="no trained clone"):
         serve(Workspace(tmp_path / "empty").create(), port=free_port())
+    empty = Workspace(tmp_path / "also-empty").create()
+    done = subprocess.run(
+        [sys.executable, "-m", "clone", "serve", "--workspace", str(empty.root), "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "no trained clone" in done.stderr and "Traceback" not in done.stderr
 
 
 def free_port() -> int:
@@ -119,7 +130,7 @@ def server(trained):
     from clone.serving import open_log
 
     clone = Clone.load(trained, GenerationSettings(max_new_tokens=16))
-    keys = {name: add_key(trained, name)[1] for name in ("Sam", "Lea", "Rate")}
+    keys = {name: add_key(trained, name)[1] for name in ("Sam", "Lea", "Rate", "Seed", "Odd")}
     keys["owner"] = add_key(trained, owner=True)[1]
     handler = open_log(trained)
     settings = ServeSettings(max_tokens=24, max_body_kb=64, requests_per_minute=20)
@@ -177,6 +188,8 @@ def test_keys_decide_who_may_talk_and_as_whom(server):
     assert httpx.get(f"{server.url}/v1/models", headers=headers).status_code == 200
     revoke_key(server.workspace, key.id)
     assert httpx.get(f"{server.url}/v1/models", headers=headers).status_code == 401  # at once, while serving
+    revoked = httpx.post(f"{server.url}/v1/chat/completions", json={"messages": HELLO}, headers=headers, timeout=30)
+    assert revoked.status_code == 401 and "API key" in revoked.json()["error"]["message"]
 
 
 def test_bad_requests_get_clear_errors(server):
@@ -190,6 +203,27 @@ def test_bad_requests_get_clear_errors(server):
     assert post(server, {"messages": [{"role": "tool", "content": "42"}]}).status_code == 422
     capped = post(server, {"messages": HELLO, "max_tokens": 100_000}).json()
     assert capped["usage"]["completion_tokens"] <= 24  # the server's cap, not the client's wish
+    assert post(server, b"\xff\xfe not utf-8", key="Odd").status_code == 400
+    assert post(server, b"[1, 2]", key="Odd").status_code == 422  # JSON, but not a request
+    assert post(server, {"messages": "hi"}, key="Odd").status_code == 422
+    assert post(server, {"messages": HELLO, "temperature": 9}, key="Odd").status_code == 422
+
+
+def test_a_10_mb_body_without_a_length_is_refused_as_it_streams_in(server):
+    def chunks():  # chunked transfer: no Content-Length for the server to check first
+        yield b'{"messages": [{"role": "user", "content": "'
+        for _ in range(10):
+            yield b"x" * 1_000_000
+        yield b'"}]}'
+
+    headers = {"Authorization": f"Bearer {server.keys['Odd']}", "Content-Type": "application/json"}
+    try:
+        response = httpx.post(f"{server.url}/v1/chat/completions", content=chunks(), headers=headers, timeout=60)
+        assert response.status_code == 413
+    except httpx.HTTPError:  # the server may answer 413 and close before the client has sent it all
+        pass
+    health = httpx.get(f"{server.url}/health").json()
+    assert health["status"] == "ok" and health["generating"] == 0  # still serving, nothing left running
 
 
 def test_each_key_has_a_rate_limit(server):
@@ -311,7 +345,7 @@ def test_the_seeded_sampler_draws_by_inverse_cdf_and_leaves_unseeded_rows():
 
 
 def test_a_seed_repeats_a_reply_alone_and_among_other_requests(server):
-    sam = client(server, "Sam")
+    sam = client(server, "Seed")
 
     def ask(seed: int | None) -> str:
         reply = sam.chat.completions.create(model="clone", messages=HELLO, max_tokens=12, temperature=1.5, seed=seed)

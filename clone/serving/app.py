@@ -44,6 +44,10 @@ class ServeSettings:
     platform: str = setting("whatsapp", "Platform the clone is told the chats happen on.")
     max_prompt_tokens: int = setting(1024, "Longest prompt; older messages of a longer conversation are left out.")
     cache_tokens: int = setting(8192, "KV cache size in tokens, shared by the replies being generated.")
+    batch_tokens: int = setting(1024, "Most tokens in one forward pass (prompts are prefilled in chunks of this).")
+    dtype: str = setting(
+        "auto", "Serving precision: auto (bf16 where the CPU or GPU computes it natively), float32, bfloat16."
+    )
 
 
 class Feedback(BaseModel):
@@ -103,7 +107,14 @@ class RequestLog:
 
 def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings()
-    batcher = Batcher(clone.model, clone.tokenizer, clone.settings, cache_tokens=settings.cache_tokens)
+    batcher = Batcher(
+        clone.model,
+        clone.tokenizer,
+        clone.settings,
+        cache_tokens=settings.cache_tokens,
+        batch_tokens=settings.batch_tokens,
+        dtype=settings.dtype,
+    )
     limiter = Limiter(settings.requests_per_minute)
     replies: OrderedDict[str, tuple[str, list[dict[str, str]], str]] = OrderedDict()  # id -> key id, context, reply
 
@@ -184,7 +195,7 @@ def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "clone": clone.me, "generating": len(batcher.active)}
+        return {"status": "ok", "clone": clone.me, "generating": len(batcher.active), "dtype": batcher.dtype}
 
     @app.get("/", response_class=HTMLResponse)
     async def page() -> HTMLResponse:
