@@ -96,7 +96,7 @@ class Server:
     def __init__(self, app) -> None:
         import uvicorn
 
-        self.port = free_port()
+        self.app, self.port = app, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -332,12 +332,12 @@ def test_the_chat_page_signs_in_and_streams_a_reply(server):
 
 
 def test_the_seeded_sampler_draws_by_inverse_cdf_and_leaves_unseeded_rows():
-    from clone.serving.seeding import SeededSampler
+    from clone.serving.sampling import SeededSampler
 
     sampler = SeededSampler()
     scores = torch.tensor([[0.1, 0.2, 0.7]] * 4).log()
     draws = torch.tensor([0.05, 0.25, 0.9, SeededSampler.UNSEEDED], dtype=torch.float32).view(torch.int32)
-    out = sampler(scores, draws)
+    out = sampler(scores.clone(), draws)
     assert out[:3].argmax(-1).tolist() == [0, 1, 2]
     assert torch.isinf(out[:3]).sum().item() == 6  # one token left in each seeded row
     assert torch.equal(out[3], scores[3])
@@ -359,3 +359,33 @@ def test_a_seed_repeats_a_reply_alone_and_among_other_requests(server):
         others = [f.result() for f in crowd]
     assert len({ask(seed) for seed in (1, 2, 3, 4)}) > 1  # the seed decides: other seeds, other replies
     assert len(set(others)) > 1
+
+
+def test_the_fused_top_k_top_p_keeps_what_the_two_warpers_keep():
+    from transformers import TopKLogitsWarper, TopPLogitsWarper
+    from transformers.generation.continuous_batching.cb_logits_processors import (
+        ContinuousBatchingTopKLogitsWarper,
+        ContinuousBatchingTopPLogitsWarper,
+    )
+
+    from clone.serving.sampling import TopKTopP
+
+    torch.manual_seed(0)
+    scores = torch.randn(6, 3000) * 3
+    top_ps = torch.tensor([0.9, 0.5, 0.99, 0.1, 1.0, 0.9]).view(torch.int32)
+    top_k = ContinuousBatchingTopKLogitsWarper(TopKLogitsWarper(50))
+    top_p = ContinuousBatchingTopPLogitsWarper(TopPLogitsWarper(0.9))
+    expected = top_p(top_k(scores, torch.full((6,), 50, dtype=torch.int32)), top_ps)
+    got = TopKTopP(50, 0.9)(scores, top_ps)
+    assert torch.equal(torch.isinf(got), torch.isinf(expected)) and torch.equal(
+        got[~torch.isinf(got)], scores[~torch.isinf(got)]
+    )
+    assert (~torch.isinf(got)).sum(-1).tolist()[3] >= 1  # a tiny top_p keeps the likeliest token
+
+
+def test_the_server_samples_with_the_fused_and_seeded_processors(server):
+    from clone.serving.sampling import SeededSampler, TopKTopP
+
+    names = [type(p).__name__ for p in server.app.state.batcher.manager.logit_processor.logits_processor]
+    assert TopKTopP.__name__ in names and names[-1] == SeededSampler.__name__
+    assert not any(n.endswith(("TopKLogitsWarper", "TopPLogitsWarper")) for n in names)

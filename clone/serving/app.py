@@ -127,6 +127,7 @@ def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
             batcher.stop()
 
     app = FastAPI(title=f"clone of {clone.me}", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.batcher = batcher  # for /health and tests
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -231,7 +232,7 @@ def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
             ),
             temperature=clone.settings.temperature if body.temperature is None else body.temperature,
             top_p=body.top_p or clone.settings.top_p,
-            seed=body.seed,  # repeatable replies (batching.SeededSampler)
+            seed=body.seed,  # repeatable replies (sampling.SeededSampler)
         )
         reply_id = f"chatcmpl-{uuid.uuid4().hex}"
         dropped = sum(m.role in CLIENT_ONLY_ROLES for m in body.messages)

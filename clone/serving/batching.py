@@ -2,12 +2,10 @@
 one forward pass for every active request at each step, new requests join between steps, finished ones leave
 (`model.init_continuous_batching`, transformers >= 5.2; it works with a PEFT adapter on CPU).
 
-What it does not do, in transformers 5.24: repetition penalty (dropped, with a warning). Its sampler is one
-`torch.multinomial` over the whole batch on the global generator, so a request's `seed` cannot pick its tokens
-there; `seeding.SeededSampler`, a per-request logits processor of the batching API, draws the token of a seeded request
-itself from a generator of its own (the seed and the token's position) and leaves only that token for the shared
-sampler to pick. The KV cache must be sized here: left to itself on CPU it sizes itself from free RAM and the first
-request takes seconds."""
+What it does not do, in transformers 5.24: repetition penalty (dropped, with a warning). Sampling goes through
+`clone.serving.sampling`: one fused top_k/top_p processor instead of two that sort the vocabulary, and a seeded
+request's tokens drawn from a generator of its own (the batch shares one multinomial). The KV cache must be sized
+here: left to itself on CPU it sizes itself from free RAM and the first request takes seconds."""
 
 from __future__ import annotations
 
@@ -83,7 +81,8 @@ class Batcher:
     def start(self) -> None:
         from transformers import ContinuousBatchingConfig, GenerationConfig
 
-        from clone.serving.seeding import add_seeded_sampler
+        from clone.exporting.merge import talk_top_k
+        from clone.serving.sampling import install_processors
 
         self.dtype = prepare_for_serving(self.model, self.dtype)
 
@@ -93,6 +92,7 @@ class Batcher:
             do_sample=True,  # the per-request temperature and top_p below need the sampling processors to exist
             temperature=self.settings.temperature or GREEDY_TEMPERATURE,
             top_p=self.settings.top_p if self.settings.top_p < 1 else 0.999,
+            top_k=talk_top_k(self.model),  # as `clone talk` samples; also what lets TopKTopP skip the full sort
             eos_token_id=stop_token_ids(self.tokenizer),
             pad_token_id=pad,
         )
@@ -106,7 +106,7 @@ class Batcher:
         self.manager = self.model.init_continuous_batching(
             generation_config=config, continuous_batching_config=batching
         )
-        add_seeded_sampler(self.manager)
+        install_processors(self.manager)
         self.manager.start()
 
     def stop(self) -> None:
