@@ -84,6 +84,12 @@ def test_a_workspace_without_a_trained_clone_is_a_clear_error(tmp_path):
     assert done.returncode == 2 and "no trained clone" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_an_unknown_dtype_is_a_clear_error(tmp_path):
+    maya = Clone(Workspace(tmp_path), {"me": "Maya"}, tokenizer=None, model=None)
+    with pytest.raises(CloneError, match="dtype must be auto, float32 or bfloat16"):
+        create_app(maya, ServeSettings(dtype="fp8"))
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError
 from clone.chat import Clone
 from clone.improvement.feedback import add_feedback, preference, rating
 from clone.pages import render
-from clone.serving.batching import Batcher
+from clone.serving.batching import Batcher, serving_dtype
 from clone.serving.keys import Key, find_key
 from clone.serving.protocol import CLIENT_ONLY_ROLES, ChatRequest, conversation_of
 from clone.settings import setting
@@ -107,6 +107,7 @@ class RequestLog:
 
 def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings()
+    serving_dtype(settings.dtype)  # a wrong --dtype is a clear error now, not a failed start later
     batcher = Batcher(
         clone.model,
         clone.tokenizer,
