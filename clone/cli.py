@@ -427,16 +427,37 @@ def export(
             help="Put the partner's contacts.yaml line (redacted) in the Modelfile; off: your notes stay private.",
         ),
     ] = False,
+    vllm: Annotated[
+        bool,
+        typer.Option(
+            "--vllm",
+            metavar="",
+            help="Write a folder for vLLM instead (default: WORKSPACE/export-vllm): the adapter, chat template, stop"
+            " tokens and the `vllm serve` command (serve.sh).",
+        ),
+    ] = False,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Write the clone for other runtimes: the LoRA merged into the base model (`merged/`), a GGUF file for
-    llama.cpp (`clone.gguf`) and an Ollama `Modelfile`.
+    llama.cpp (`clone.gguf`) and an Ollama `Modelfile`; or, with --vllm, the adapter and command for vLLM.
 
     Example: `clone export && ollama create maya -f clone-workspace/export/Modelfile`
     """
     from clone.exporting import export as export_clone
-    from clone.exporting import ollama_name
+    from clone.exporting import export_vllm, ollama_name
 
+    if vllm:
+        served = export_vllm(
+            Workspace(workspace),
+            output,
+            partner=with_,
+            relationship=relationship,
+            platform=platform,
+            include_notes=include_notes,
+        )
+        out.print(f"vLLM: cd {served.folder} && VLLM_API_KEY=... ./serve.sh", highlight=False, soft_wrap=True)
+        out.print(f"model name in requests: {served.name}; see {served.folder / 'README.md'}", highlight=False)
+        return
     result = export_clone(
         Workspace(workspace),
         output,

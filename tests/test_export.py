@@ -548,3 +548,88 @@ def test_cli_exports(tiny_model, tmp_path):
     assert "ollama create maya-chen-clone -f Modelfile" in result.stdout
     assert (out / "clone.gguf").stat().st_size > 0 and (out / "merged" / "model.safetensors").exists()
     assert {p.name for p in out.iterdir()} == {"merged", "clone.gguf", "Modelfile", "README.md", "export.json"}
+
+
+# --- vLLM ----------------------------------------------------------------------------------------
+
+
+def test_the_vllm_export_has_the_adapter_the_clones_template_its_stops_and_a_quoted_command(base, tmp_path):
+    import os
+    import shlex
+    import stat
+
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from transformers import AutoTokenizer
+
+    from clone.exporting import export_vllm
+    from clone.templates import stop_token_ids
+
+    workspace = trained_workspace(base, tmp_path / "ws")
+    awkward = tmp_path / "base model's $HOME `x`"  # a base path a shell would mangle unquoted
+    shutil.copytree(base, awkward)
+    run = json.loads((workspace.model / "run.json").read_text())
+    (workspace.model / "run.json").write_text(
+        json.dumps({**run, "base_model": str(awkward), "base_model_path": str(awkward)})
+    )
+
+    result = export_vllm(workspace, partner="Sam Okafor", relationship="friend")
+    folder = result.folder
+    assert folder == workspace.root / "export-vllm" and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for file in (workspace.model / "adapter").iterdir():
+        assert (folder / "adapter" / file.name).read_bytes() == file.read_bytes()
+
+    # the template file renders, with plain Jinja2 as vLLM does, what the clone's own template renders
+    tokenizer = AutoTokenizer.from_pretrained(workspace.model / "tokenizer")
+    written = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True).from_string(
+        (folder / "chat_template.jinja").read_text(encoding="utf-8")
+    )
+    for chat in (PROMPT, PROMPT[1:]):
+        expected = tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+        got = written.render(messages=chat, add_generation_prompt=True, bos_token="", eos_token=tokenizer.eos_token)
+        assert got == expected
+
+    config = json.loads((folder / "generation" / "generation_config.json").read_text())
+    assert config["eos_token_id"] == stop_token_ids(tokenizer) == list(result.stop_token_ids)
+    assert tokenizer.convert_tokens_to_ids("<|im_end|>") in config["eos_token_id"]
+    assert (config["temperature"], config["top_p"], config["do_sample"]) == (0.8, 0.9, True)
+
+    # serve.sh and the README hold the same command; a shell passes every argument to vllm as written
+    script = (folder / "serve.sh").read_text()
+    assert shlex.split(script.splitlines()[-1]) == ["exec", *result.command]
+    assert shlex.join(result.command) in (folder / "README.md").read_text()
+    flags = dict(zip(result.command[4::2], result.command[5::2], strict=True))  # after --enable-lora
+    assert result.command[:4] == ("vllm", "serve", str(awkward), "--enable-lora")
+    assert flags["--lora-modules"] == "maya-chen-clone=./adapter" and flags["--max-lora-rank"] == "8"  # r=4
+    assert flags["--host"] == "127.0.0.1" and json.loads(flags["--override-generation-config"]) == {
+        "repetition_penalty": 1.1
+    }
+    for path in (flags["--chat-template"], flags["--generation-config"], flags["--lora-modules"].split("=")[1]):
+        assert (folder / path).exists()
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "vllm").write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    (fake / "vllm").chmod(0o755)
+    env = {"PATH": f"{fake}:{os.environ['PATH']}", "HOME": "/nowhere"}
+    keyless = subprocess.run(["sh", folder / "serve.sh"], env=env, capture_output=True, text=True, check=False)
+    assert keyless.returncode != 0 and "VLLM_API_KEY" in keyless.stderr  # no key, no server
+    ran = subprocess.run(
+        ["sh", folder / "serve.sh"], env={**env, "VLLM_API_KEY": "k"}, capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.splitlines() == list(result.command[1:])
+
+    assert "You are Maya Chen, chatting with Sam Okafor (friend) on WhatsApp." in result.system
+    readme = (folder / "README.md").read_text()
+    assert json.dumps(result.system) in readme
+    compile(readme.split("```python\n")[1].split("```")[0], "README.md", "exec")  # the example is valid Python
+    export_vllm(workspace)  # an earlier vLLM export is replaced
+    with pytest.raises(CloneError, match="other files"):
+        export_vllm(workspace, workspace.model)  # never replaces the clone itself
+
+
+def test_the_vllm_rank_is_one_vllm_allows():
+    from clone.exporting.vllm import lora_rank
+
+    assert [lora_rank({"r": r}) for r in (1, 4, 16, 17, 300)] == [1, 8, 16, 32, 320]
+    assert lora_rank({"r": 8, "rank_pattern": {"q_proj": 64}}) == 64
+    with pytest.raises(CloneError, match="512"):
+        lora_rank({"r": 1024})

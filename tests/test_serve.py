@@ -7,13 +7,17 @@ import json
 import shutil
 import socket
 import stat
+import subprocess
+import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
+import torch
 
 from clone.chat import Clone, GenerationSettings
 from clone.dataset.build import DatasetOptions, build_dataset
@@ -69,6 +73,21 @@ def test_keys_are_hashed_private_and_revocable(tmp_path):
 def test_a_workspace_without_a_trained_clone_is_a_clear_error(tmp_path):
     with pytest.raises(CloneError, match="no trained clone"):
         serve(Workspace(tmp_path / "empty").create(), port=free_port())
+    empty = Workspace(tmp_path / "also-empty").create()
+    done = subprocess.run(
+        [sys.executable, "-m", "clone", "serve", "--workspace", str(empty.root), "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "no trained clone" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unknown_dtype_is_a_clear_error(tmp_path):
+    maya = Clone(Workspace(tmp_path), {"me": "Maya"}, tokenizer=None, model=None)
+    with pytest.raises(CloneError, match="dtype must be auto, float32 or bfloat16"):
+        create_app(maya, ServeSettings(dtype="fp8"))
 
 
 def free_port() -> int:
@@ -83,7 +102,7 @@ class Server:
     def __init__(self, app) -> None:
         import uvicorn
 
-        self.port = free_port()
+        self.app, self.port = app, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -117,7 +136,7 @@ def server(trained):
     from clone.serving import open_log
 
     clone = Clone.load(trained, GenerationSettings(max_new_tokens=16))
-    keys = {name: add_key(trained, name)[1] for name in ("Sam", "Lea", "Rate")}
+    keys = {name: add_key(trained, name)[1] for name in ("Sam", "Lea", "Rate", "Seed", "Odd")}
     keys["owner"] = add_key(trained, owner=True)[1]
     handler = open_log(trained)
     settings = ServeSettings(max_tokens=24, max_body_kb=64, requests_per_minute=20)
@@ -175,6 +194,8 @@ def test_keys_decide_who_may_talk_and_as_whom(server):
     assert httpx.get(f"{server.url}/v1/models", headers=headers).status_code == 200
     revoke_key(server.workspace, key.id)
     assert httpx.get(f"{server.url}/v1/models", headers=headers).status_code == 401  # at once, while serving
+    revoked = httpx.post(f"{server.url}/v1/chat/completions", json={"messages": HELLO}, headers=headers, timeout=30)
+    assert revoked.status_code == 401 and "API key" in revoked.json()["error"]["message"]
 
 
 def test_bad_requests_get_clear_errors(server):
@@ -188,6 +209,27 @@ def test_bad_requests_get_clear_errors(server):
     assert post(server, {"messages": [{"role": "tool", "content": "42"}]}).status_code == 422
     capped = post(server, {"messages": HELLO, "max_tokens": 100_000}).json()
     assert capped["usage"]["completion_tokens"] <= 24  # the server's cap, not the client's wish
+    assert post(server, b"\xff\xfe not utf-8", key="Odd").status_code == 400
+    assert post(server, b"[1, 2]", key="Odd").status_code == 422  # JSON, but not a request
+    assert post(server, {"messages": "hi"}, key="Odd").status_code == 422
+    assert post(server, {"messages": HELLO, "temperature": 9}, key="Odd").status_code == 422
+
+
+def test_a_10_mb_body_without_a_length_is_refused_as_it_streams_in(server):
+    def chunks():  # chunked transfer: no Content-Length for the server to check first
+        yield b'{"messages": [{"role": "user", "content": "'
+        for _ in range(10):
+            yield b"x" * 1_000_000
+        yield b'"}]}'
+
+    headers = {"Authorization": f"Bearer {server.keys['Odd']}", "Content-Type": "application/json"}
+    try:
+        response = httpx.post(f"{server.url}/v1/chat/completions", content=chunks(), headers=headers, timeout=60)
+        assert response.status_code == 413
+    except httpx.HTTPError:  # the server may answer 413 and close before the client has sent it all
+        pass
+    health = httpx.get(f"{server.url}/health").json()
+    assert health["status"] == "ok" and health["generating"] == 0  # still serving, nothing left running
 
 
 def test_each_key_has_a_rate_limit(server):
@@ -293,3 +335,63 @@ def test_the_chat_page_signs_in_and_streams_a_reply(server):
     assert errors == []
     assert read_feedback(server.workspace)[-1]["context"][-1] == {"role": "user", "content": "hey!"}
     assert feedback_file(server.workspace).exists()
+
+
+def test_the_seeded_sampler_draws_by_inverse_cdf_and_leaves_unseeded_rows():
+    from clone.serving.sampling import SeededSampler
+
+    sampler = SeededSampler()
+    scores = torch.tensor([[0.1, 0.2, 0.7]] * 4).log()
+    draws = torch.tensor([0.05, 0.25, 0.9, SeededSampler.UNSEEDED], dtype=torch.float32).view(torch.int32)
+    out = sampler(scores.clone(), draws)
+    assert out[:3].argmax(-1).tolist() == [0, 1, 2]
+    assert torch.isinf(out[:3]).sum().item() == 6  # one token left in each seeded row
+    assert torch.equal(out[3], scores[3])
+    assert SeededSampler.uniform(7, 3) == SeededSampler.uniform(7, 3) != SeededSampler.uniform(7, 4)
+
+
+def test_a_seed_repeats_a_reply_alone_and_among_other_requests(server):
+    sam = client(server, "Seed")
+
+    def ask(seed: int | None) -> str:
+        reply = sam.chat.completions.create(model="clone", messages=HELLO, max_tokens=12, temperature=1.5, seed=seed)
+        return reply.choices[0].message.content
+
+    alone = ask(42)
+    assert ask(42) == alone
+    with ThreadPoolExecutor(4) as pool:  # the seeded request shares forward passes with unseeded ones
+        crowd = [pool.submit(ask, seed) for seed in (None, 42, None, None)]
+        assert crowd[1].result() == alone
+        others = [f.result() for f in crowd]
+    assert len({ask(seed) for seed in (1, 2, 3, 4)}) > 1  # the seed decides: other seeds, other replies
+    assert len(set(others)) > 1
+
+
+def test_the_fused_top_k_top_p_keeps_what_the_two_warpers_keep():
+    from transformers import TopKLogitsWarper, TopPLogitsWarper
+    from transformers.generation.continuous_batching.cb_logits_processors import (
+        ContinuousBatchingTopKLogitsWarper,
+        ContinuousBatchingTopPLogitsWarper,
+    )
+
+    from clone.serving.sampling import TopKTopP
+
+    torch.manual_seed(0)
+    scores = torch.randn(6, 3000) * 3
+    top_ps = torch.tensor([0.9, 0.5, 0.99, 0.1, 1.0, 0.9]).view(torch.int32)
+    top_k = ContinuousBatchingTopKLogitsWarper(TopKLogitsWarper(50))
+    top_p = ContinuousBatchingTopPLogitsWarper(TopPLogitsWarper(0.9))
+    expected = top_p(top_k(scores, torch.full((6,), 50, dtype=torch.int32)), top_ps)
+    got = TopKTopP(50, 0.9)(scores, top_ps)
+    assert torch.equal(torch.isinf(got), torch.isinf(expected)) and torch.equal(
+        got[~torch.isinf(got)], scores[~torch.isinf(got)]
+    )
+    assert (~torch.isinf(got)).sum(-1).tolist()[3] >= 1  # a tiny top_p keeps the likeliest token
+
+
+def test_the_server_samples_with_the_fused_and_seeded_processors(server):
+    from clone.serving.sampling import SeededSampler, TopKTopP
+
+    names = [type(p).__name__ for p in server.app.state.batcher.manager.logit_processor.logits_processor]
+    assert TopKTopP.__name__ in names and names[-1] == SeededSampler.__name__
+    assert not any(n.endswith(("TopKLogitsWarper", "TopPLogitsWarper")) for n in names)

@@ -8,6 +8,9 @@
       README.md      how to run it, and what differs from `clone talk`
       export.json    what was exported from which run
 
+`export_vllm` (`clone export --vllm`, module vllm) writes another folder, for vLLM: the adapter unmerged, the
+chat template, stop tokens and the `vllm serve` command.
+
 The work is in three modules: merge (base model + LoRA, generation config), gguf (the GGUF writer) and
 ollama (Go chat templates, Modelfile). This one runs them in order and writes the README and the record.
 """
@@ -25,9 +28,10 @@ from clone.errors import CloneError
 from clone.exporting.gguf import GGUF_ARCHITECTURES, GGUF_TYPES, NO_GGUF, write_gguf
 from clone.exporting.merge import inference_template, load_merged, set_generation_config, talk_top_k
 from clone.exporting.ollama import modelfile, ollama_name, template_family
+from clone.exporting.vllm import VllmExport, export_vllm
 from clone.workspace import Workspace, atomic_dir, private, write_json_atomic, write_text_atomic
 
-__all__ = ["ExportResult", "export", "ollama_name"]
+__all__ = ["ExportResult", "VllmExport", "export", "export_vllm", "ollama_name"]
 
 GGUF_NAME = "clone.gguf"
 RECORD = "export.json"

@@ -45,10 +45,14 @@ def inference_template(base_template: str | None, train_template: str | None) ->
 def talk_top_k(model) -> int:
     """The top_k `clone talk` samples with: GenerationSettings sets none, so generate() takes the base model's,
     else transformers' own default (50)."""
+    return default_top_k(model.generation_config)
+
+
+def default_top_k(config) -> int:
+    """``config``'s top_k (a GenerationConfig), else the one generate() falls back to."""
     from transformers import GenerationConfig
 
-    base = model.generation_config.top_k
-    return base if base is not None else GenerationConfig._get_default_generation_params()["top_k"]
+    return config.top_k if config.top_k is not None else GenerationConfig._get_default_generation_params()["top_k"]
 
 
 def set_generation_config(model, tokenizer, settings) -> None:

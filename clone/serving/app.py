@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError
 from clone.chat import Clone
 from clone.improvement.feedback import add_feedback, preference, rating
 from clone.pages import render
-from clone.serving.batching import Batcher
+from clone.serving.batching import Batcher, serving_dtype
 from clone.serving.keys import Key, find_key
 from clone.serving.protocol import CLIENT_ONLY_ROLES, ChatRequest, conversation_of
 from clone.settings import setting
@@ -44,6 +44,10 @@ class ServeSettings:
     platform: str = setting("whatsapp", "Platform the clone is told the chats happen on.")
     max_prompt_tokens: int = setting(1024, "Longest prompt; older messages of a longer conversation are left out.")
     cache_tokens: int = setting(8192, "KV cache size in tokens, shared by the replies being generated.")
+    batch_tokens: int = setting(1024, "Most tokens in one forward pass (prompts are prefilled in chunks of this).")
+    dtype: str = setting(
+        "auto", "Serving precision: auto (bf16 where the CPU or GPU computes it natively), float32, bfloat16."
+    )
 
 
 class Feedback(BaseModel):
@@ -103,7 +107,15 @@ class RequestLog:
 
 def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
     settings = settings or ServeSettings()
-    batcher = Batcher(clone.model, clone.tokenizer, clone.settings, cache_tokens=settings.cache_tokens)
+    serving_dtype(settings.dtype)  # a wrong --dtype is a clear error now, not a failed start later
+    batcher = Batcher(
+        clone.model,
+        clone.tokenizer,
+        clone.settings,
+        cache_tokens=settings.cache_tokens,
+        batch_tokens=settings.batch_tokens,
+        dtype=settings.dtype,
+    )
     limiter = Limiter(settings.requests_per_minute)
     replies: OrderedDict[str, tuple[str, list[dict[str, str]], str]] = OrderedDict()  # id -> key id, context, reply
 
@@ -116,6 +128,7 @@ def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
             batcher.stop()
 
     app = FastAPI(title=f"clone of {clone.me}", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.batcher = batcher  # for /health and tests
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -184,7 +197,7 @@ def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "clone": clone.me, "generating": len(batcher.active)}
+        return {"status": "ok", "clone": clone.me, "generating": len(batcher.active), "dtype": batcher.dtype}
 
     @app.get("/", response_class=HTMLResponse)
     async def page() -> HTMLResponse:
@@ -220,6 +233,7 @@ def create_app(clone: Clone, settings: ServeSettings | None = None) -> FastAPI:
             ),
             temperature=clone.settings.temperature if body.temperature is None else body.temperature,
             top_p=body.top_p or clone.settings.top_p,
+            seed=body.seed,  # repeatable replies (sampling.SeededSampler)
         )
         reply_id = f"chatcmpl-{uuid.uuid4().hex}"
         dropped = sum(m.role in CLIENT_ONLY_ROLES for m in body.messages)

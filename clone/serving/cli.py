@@ -47,6 +47,7 @@ def serve_command(
     ] = None,
     log_text: Annotated[bool, _flag("log_text")] = False,
     platform: Annotated[str, _flag("platform")] = default_of(ServeSettings, "platform"),
+    dtype: Annotated[str, _flag("dtype")] = default_of(ServeSettings, "dtype"),
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
 ) -> None:
     """Serve the clone on http://HOST:PORT/ until Ctrl-C: the chat page at /, the API at /v1."""
@@ -60,6 +61,7 @@ def serve_command(
         cors_origins=tuple(cors_origin or ()),
         log_text=log_text,
         platform=platform,
+        dtype=dtype,
     )
     serve(Workspace(workspace), host, port, settings, warn=lambda text: typer.echo(text, err=True))
 

@@ -45,7 +45,7 @@ class ChatRequest(BaseModel):
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, gt=0, le=1)
     stop: str | list[str] | None = None
-    seed: int | None = None  # accepted; batched sampling cannot honour a seed per request (greedy repeats)
+    seed: int | None = None  # the same seed, messages and settings give the same reply (sampling.SeededSampler)
     user: str | None = None  # an owner key: the partner to talk as (as the X-Clone-Partner header)
     n: int = Field(1, ge=1, le=1)
     metadata: dict[str, str] | None = None  # {"group": NAME}: a group chat's name
