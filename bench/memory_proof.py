@@ -2,6 +2,7 @@
 
     flock /work/notes/heavy.lock python bench/memory_proof.py                    # 3 seeds
     python bench/memory_proof.py --seeds 0 --steps 20 --samples 24                # a smoke run
+    python bench/memory_proof.py --report KEPT                                    # the figures of a kept run
 
 Per seed: examples/make_persona.py writes Maya Chen's six-month history with that seed; `clone import
 --memory-tokens N` builds the dataset whose every sample carries a memory block from strictly earlier
@@ -124,6 +125,32 @@ def verdicts(rows: dict[str, Estimate]) -> dict[str, bool]:
     return checks
 
 
+def report(seed: int, results: dict[str, Any], seconds: dict[str, float]) -> None:
+    rows = seed_rows(results)
+    c = results["counts"]
+    print(
+        f"\nseed {seed}: {c['evaluated_replies']} held-out replies ({c['fact_probe_replies']} fact probes), "
+        f"{c['train_replies']} training replies; "
+        + ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items())
+        + f"; load {loadavg()}"
+    )
+    for name in ("memory", "clone", "base", "retrieval"):
+        m = results["metrics"].get(name, {})
+        shown = [f"{k} {Estimate(**m[k]).format()}" for k in METRICS if k in m]
+        print(f"  {name:>9}: " + "; ".join(shown))
+    print("  memory - clone: " + "; ".join(f"{k} {v.format()}" for k, v in rows.items()))
+    for check, ok in verdicts(rows).items():
+        print(f"    {'met' if ok else 'NOT met'}: {check}")
+
+
+def report_pooled(everything: list[dict[str, Any]], seeds: list[int]) -> None:
+    rows = pooled(everything)
+    print(f"\npooled over seeds {seeds} ({sum(len(r['samples']) for r in everything)} replies), memory - clone:")
+    print("  " + "; ".join(f"{k} {v.format()}" for k, v in rows.items()))
+    ratios = [seed_rows(r)["perplexity_ratio"].value for r in everything]
+    print(f"  perplexity ratio per seed: {', '.join(f'{r:.3f}' for r in ratios)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -134,8 +161,17 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=0, help="held-out replies answered per seed (0: all)")
     parser.add_argument("--max-new-tokens", type=int, default=32)
     parser.add_argument("--keep", type=Path, help="keep every seed's eval.json in this folder")
+    parser.add_argument("--report", type=Path, help="only report on the eval-SEED.json files kept in this folder")
     args = parser.parse_args()
 
+    if args.report:
+        kept = sorted(args.report.glob("eval-*.json"), key=lambda p: int(p.stem.split("-")[1]))
+        everything = [json.loads(p.read_text(encoding="utf-8")) for p in kept]
+        seeds = [int(p.stem.split("-")[1]) for p in kept]
+        for seed, results in zip(seeds, everything, strict=True):
+            report(seed, results, {"total": results["seconds"]["total"]})
+        report_pooled(everything, seeds)
+        return
     cpu, ram = cpu_and_memory()
     print(f"machine: {cpu}, {ram}, load {loadavg()}")
     everything = []
@@ -146,26 +182,8 @@ def main() -> None:
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
                 (args.keep / f"eval-{seed}.json").write_text(json.dumps(results), encoding="utf-8")
-            rows = seed_rows(results)
-            c = results["counts"]
-            print(
-                f"\nseed {seed}: {c['evaluated_replies']} held-out replies ({c['fact_probe_replies']} fact probes), "
-                f"{c['train_replies']} training replies; "
-                + ", ".join(f"{k} {v:.0f} s" for k, v in seconds.items())
-                + f"; load {loadavg()}"
-            )
-            for name in ("memory", "clone", "base", "retrieval"):
-                m = results["metrics"].get(name, {})
-                shown = [f"{k} {Estimate(**m[k]).format()}" for k in METRICS if k in m]
-                print(f"  {name:>9}: " + "; ".join(shown))
-            print("  memory - clone: " + "; ".join(f"{k} {v.format()}" for k, v in rows.items()))
-            for check, ok in verdicts(rows).items():
-                print(f"    {'met' if ok else 'NOT met'}: {check}")
-    rows = pooled(everything)
-    print(f"\npooled over seeds {args.seeds} ({sum(len(r['samples']) for r in everything)} replies), memory - clone:")
-    print("  " + "; ".join(f"{k} {v.format()}" for k, v in rows.items()))
-    ratios = [seed_rows(r)["perplexity_ratio"].value for r in everything]
-    print(f"  perplexity ratio per seed: {', '.join(f'{r:.3f}' for r in ratios)}")
+            report(seed, results, seconds)
+    report_pooled(everything, args.seeds)
 
 
 if __name__ == "__main__":
