@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -28,6 +28,7 @@ from clone.memory import (
     write_memory,
 )
 from clone.memory.cli import app
+from clone.memory.plans import open_plans, plans_in
 from clone.memory.store import paths
 from clone.messages import Kind, Message
 from clone.workspace import Workspace
@@ -293,6 +294,47 @@ def test_profile_of_a_contact(memory):
     assert "snowdonia" in sam.topics or "hostel" in sam.topics
     alex = profile(memory, "Alex")
     assert alex.relationship is None and alex.their_messages == 3
+
+
+def test_a_profile_lists_the_plans_still_open_and_not_the_past_ones(memory):
+    sam = profile(memory, "Sam")
+    assert [(p.line, p.when) for p in sam.plans] == [("Sam: snowdonia trip in march?", date(2025, 3, 1))]
+    # the Crew's quiz on the Thursday after 10 January is past by Sam's last conversation (15 February)
+    assert not any("quiz" in p.line for p in sam.plans)
+
+
+def test_dates_are_resolved_against_the_day_they_were_said():
+    said = datetime(2025, 10, 5, 19)  # a Sunday
+    lines = [
+        "Sam: Flights are cheap on the 12th of March, back on the 16th",
+        "Maya: dinner saturday?",
+        "Maya: tomorrow works",
+        "Maya: the 3rd then",
+        "Maya: see u next friday",
+        "Maya: in march",
+        "Maya: let's book it",
+        "Maya: lol ok",
+        "Maya: on 31 february",
+    ]
+    found = {p.line.split(": ")[1]: p.when for p in plans_in("\n".join(lines), said, "Sam")}
+    assert found == {
+        "Flights are cheap on the 12th of March, back on the 16th": date(2026, 3, 12),
+        "dinner saturday?": date(2025, 10, 11),
+        "tomorrow works": date(2025, 10, 6),
+        "the 3rd then": date(2025, 11, 3),
+        "see u next friday": date(2025, 10, 17),
+        "in march": date(2026, 3, 1),
+        "let's book it": None,  # a plan, no date
+    }  # "lol ok" and "on 31 february" (no such day) are no plans
+    plans = plans_in("\n".join(lines), said, "Sam")
+    assert [p.when for p in open_plans(plans, datetime(2025, 10, 12))] == [
+        date(2025, 10, 17),
+        date(2025, 11, 3),
+        date(2026, 3, 1),
+        date(2026, 3, 12),
+        None,  # undated and made within two weeks of the last conversation
+    ]
+    assert open_plans(plans, datetime(2025, 12, 1))[-1].when == date(2026, 3, 12)  # the undated one has lapsed
 
 
 def test_an_older_store_is_rebuilt_with_a_message(tmp_path, capsys):

@@ -4,13 +4,16 @@ Contenders answer every held-out reply of the person (or ``samples`` of them, dr
 
 - ``clone``: the trained adapter on its base model, prompted exactly as in training;
 - ``base``: the same base model with the adapter disabled, same prompt;
-- ``retrieval``: the person's own training-split reply to the most similar message.
+- ``retrieval``: the person's own training-split reply to the most similar message;
+- ``memory`` (clone + memory), for a clone trained with memory (`clone import --memory-tokens N`): the clone told
+  what it remembers, as in training; ``clone`` is then the same adapter with the memory blocks taken out.
 
 Metrics (each with a bootstrap 95% interval over items, the same resamples for every contender, so differences
 are paired): perplexity of the real replies (clone, base), style distance and its aspects (``style``), semantic
 similarity to the real reply (``semantic``), the authorship pass rate and mean P(person), and the accuracy of a
-discriminator between real and generated replies (``authorship``). ``evaluate`` returns them as one dict and
-writes ``eval.json`` and ``eval.html`` in the workspace.
+discriminator between real and generated replies (``authorship``), and fact recall: the share of the replies
+that recall something the person wrote before which the generated answer recalls too (``probe``).
+``evaluate`` returns them as one dict and writes ``eval.json`` and ``eval.html`` in the workspace.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 from clone.generation import GenerationSettings
 from clone.workspace import Workspace, private
 
-CONTENDERS = ("clone", "base", "retrieval")
+CONTENDERS = ("clone", "memory", "base", "retrieval")  # memory: only for a clone trained with one
 # metric key: (label, which way is better, shown as a percentage)
 METRICS = {
     "perplexity": ("perplexity of the real replies", "lower", False),
@@ -31,8 +34,16 @@ METRICS = {
     "authorship_pass_rate": ("passes as the person", "higher", True),
     "authorship_probability": ("mean P(person)", "higher", False),
     "discriminator_accuracy": ("discriminator accuracy (50% = indistinguishable)", "lower", True),
+    "fact_recall": ("fact recall (replies that recall what was said before)", "higher", True),
 }
-HEADLINE = ("perplexity", "style_distance", "semantic_similarity", "authorship_pass_rate", "discriminator_accuracy")
+HEADLINE = (
+    "perplexity",
+    "style_distance",
+    "semantic_similarity",
+    "authorship_pass_rate",
+    "discriminator_accuracy",
+    "fact_recall",
+)
 DEFAULT_SAMPLES = 40
 RESAMPLES = 1000
 

@@ -71,6 +71,37 @@ def other_texts(rows: list[dict[str, Any]]) -> list[str]:
     return [t for t in texts if t.strip()]
 
 
+def without_memory_text(system: str) -> str:
+    """A system prompt without the memory block that clone.dataset.samples.system_prompt appends."""
+    from clone.memory.block import HEADER
+
+    return system.split(f"\n\n{HEADER}", 1)[0]
+
+
+def has_memory(rows: list[dict[str, Any]]) -> bool:
+    """Whether the samples carry memory blocks (the dataset was built with `--memory-tokens`)."""
+    return any(_system(row) != without_memory_text(_system(row)) for row in rows)
+
+
+def without_memory(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The samples as a clone without memory sees them: every system prompt without its memory block."""
+    return [
+        {
+            **row,
+            "messages": [
+                {**m, "content": without_memory_text(m["content"])} if m["role"] == "system" else m
+                for m in row["messages"]
+            ],
+        }
+        for row in rows
+    ]
+
+
+def _system(row: dict[str, Any]) -> str:
+    messages = row["messages"]
+    return messages[0]["content"] if messages and messages[0]["role"] == "system" else ""
+
+
 def load_splits(workspace: Workspace) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The training and held-out samples of the workspace dataset."""
     from clone.dataset import load_dataset_dict

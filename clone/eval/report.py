@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 LABELS = {
     "clone": "clone",
+    "memory": "clone + memory",
     "sft": "SFT clone (before improve)",
     "base": "base model",
     "retrieval": "retrieval",
@@ -28,6 +29,7 @@ LABELS = {
 }
 COLOURS = {
     "clone": "#7c3aed",
+    "memory": "#db2777",
     "sft": "#a78bfa",
     "base": "#64748b",
     "retrieval": "#0ea5e9",
@@ -82,10 +84,10 @@ def print_report(results: dict[str, Any], console: Console) -> None:
     for name in results["metrics"]:
         table.add_row(LABELS.get(name, name), *(cell(results, name, m) for m in HEADLINE))
     console.print(table)
-    compare = Table(title="The clone against the baselines (paired differences, clone minus baseline)")
+    compare = Table(title="The clone against the baselines (paired differences, first minus second)")
     compare.add_column("metric")
     for other in results["comparisons"]:
-        compare.add_column(f"vs {LABELS.get(other.removeprefix('clone_vs_'), other)}", justify="right")
+        compare.add_column(pair_label(other), justify="right")
     for metric in (*HEADLINE, *(f"style_{a}" for a in ASPECTS)):
         rows = [results["comparisons"][other].get(metric) for other in results["comparisons"]]
         if not any(rows):
@@ -93,6 +95,12 @@ def print_report(results: dict[str, Any], console: Console) -> None:
         label = METRICS[metric][0] if metric in METRICS else metric.replace("_", " ")
         compare.add_row(label, *(_verdict_cell(metric, row) for row in rows))
     console.print(compare)
+
+
+def pair_label(key: str) -> str:
+    """A comparison's column title: "clone_vs_base" -> "clone vs base model"."""
+    first, _, other = key.partition("_vs_")
+    return f"{LABELS.get(first, first)} vs {LABELS.get(other, other)}"
 
 
 def _verdict_cell(metric: str, row: dict[str, Any] | None) -> str:
@@ -111,18 +119,20 @@ def write_html(results: dict[str, Any], path: Path) -> Path:
 
 
 def summary_lines(results: dict[str, Any]) -> list[str]:
-    """One sentence per headline metric: the clone against the base model, by how much, with the interval."""
+    """One sentence per headline metric: clone + memory against the clone, then the clone against each
+    baseline, by how much, with the interval."""
     lines = []
-    for other in ("sft", "base", "retrieval"):
-        rows = results["comparisons"].get(f"clone_vs_{other}", {})
+    for first, other in (("memory", "clone"), ("clone", "sft"), ("clone", "base"), ("clone", "retrieval")):
+        rows = results["comparisons"].get(f"{first}_vs_{other}", {})
         for metric in HEADLINE:
             row = rows.get(metric)
             if not row or row.get("value") is None:
                 continue
             label, direction, _ = METRICS[metric]
             lines.append(
-                f"{label}: clone {cell(results, 'clone', metric)} vs {LABELS[other]} {cell(results, other, metric)}; "
-                f"difference {difference_text(metric, row)} ({direction} is better{_closer(metric)}): {row['verdict']}"
+                f"{label}: {LABELS[first]} {cell(results, first, metric)} vs {LABELS[other]} "
+                f"{cell(results, other, metric)}; difference {difference_text(metric, row)} ({direction} is better"
+                f"{_closer(metric)}): {row['verdict']}"
             )
     return lines
 
@@ -177,7 +187,7 @@ def _metrics_table(results: dict[str, Any]) -> Table:
 
 def _comparison_table(results: dict[str, Any]) -> Table:
     others = list(results["comparisons"])
-    columns = ("metric", *(f"vs {LABELS.get(o.removeprefix('clone_vs_'), o)}" for o in others))
+    columns = ("metric", *(pair_label(o) for o in others))
     rows = []
     for metric in (*METRICS, *(f"style_{a}" for a in ASPECTS)):
         found = [results["comparisons"][o].get(metric) for o in others]
@@ -272,4 +282,7 @@ def _scores(name: str, sample: dict[str, Any]) -> str:
     parts = [f"P(person) {p:.2f}"] if p is not None else []
     if similarity is not None:
         parts.append(f"similarity {similarity:.2f}")
+    if sample.get("fact_words"):
+        recalled = True if name == "person" else sample.get("recalled", {}).get(name)
+        parts.append(f"{'recalls' if recalled else 'misses'} {', '.join(sample['fact_words'])}")
     return " · ".join(parts)

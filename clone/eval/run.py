@@ -12,8 +12,9 @@ import numpy as np
 
 from clone.eval import authorship, style
 from clone.eval.generate import generate
-from clone.eval.items import choose, items_of, load_splits, other_texts
+from clone.eval.items import choose, has_memory, items_of, load_splits, other_texts, without_memory
 from clone.eval.perplexity import perplexity, reply_losses
+from clone.eval.probe import RARE_SHARE, Probe, fact_probe
 from clone.eval.retrieval import Retrieval
 from clone.eval.stats import Estimate, bootstrap, difference
 from clone.eval.stats import resamples as draw
@@ -22,6 +23,7 @@ from clone.workspace import Workspace
 
 GENERATED = ("clone", "base")
 SFT = "sft"  # the clone before `clone improve`, when it was improved (kept in clone-sft/)
+MEMORY = "memory"  # the clone told what it remembers, as in training (a dataset built with --memory-tokens)
 
 
 def contenders(workspace: Workspace, model: Any) -> tuple[str, ...]:
@@ -77,41 +79,54 @@ def run(
     transformers_logging.disable_progress_bar()  # our bars only: no "Loading weights" bar per model
 
     started = time.time()
-    train_rows, test_rows = load_splits(workspace)
+    train_rows, remembered_rows = load_splits(workspace)
     workspace.require_model()
+    # A clone trained with memory answers twice: as trained (MEMORY) and with the blocks taken out ("clone")
+    with_memory = has_memory(remembered_rows)
+    train_rows, test_rows = without_memory(train_rows), without_memory(remembered_rows)
     every = items_of(test_rows)
     items = choose(every, samples, seed)
-    memory = items_of(train_rows)
+    rows_of = {MEMORY: remembered_rows} if with_memory else {}
+    items_for = {MEMORY: choose(items_of(remembered_rows), samples, seed)} if with_memory else {}
+    train_items = items_of(train_rows)
     if semantic:
         from clone.eval.semantic import embedder
 
         embedder()  # fail on a missing embedding model now, not after minutes of generating
     clone = Clone.load(workspace)
     generated = contenders(workspace, clone.model)
+    if with_memory:
+        generated = (generated[0], MEMORY, *generated[1:])
     progress = bar() if show_progress else None
     timings: dict[str, float] = {}
     replies: dict[str, list[str]] = {}
     with progress or nullcontext():
         for name in generated:
-            with stage(clone.model, name, "replies", len(items), progress, timings) as advance:
+            asked = items_for.get(name, items)
+            with stage(clone.model, name, "replies", len(asked), progress, timings) as advance:
                 replies[name] = generate(
-                    clone.model, clone.tokenizer, items, settings, batch_size=batch_size, on_batch=advance
+                    clone.model, clone.tokenizer, asked, settings, batch_size=batch_size, on_batch=advance
                 )
         losses = {}
         for name in generated:
-            with stage(clone.model, name, "perplexity", len(test_rows), progress, timings) as advance:
-                losses[name] = reply_losses(clone.model, clone.tokenizer, test_rows, on_row=advance)
-    replies["retrieval"] = Retrieval(memory).replies_to(items)
+            rows = rows_of.get(name, test_rows)
+            with stage(clone.model, name, "perplexity", len(rows), progress, timings) as advance:
+                losses[name] = reply_losses(clone.model, clone.tokenizer, rows, on_row=advance)
+    replies["retrieval"] = Retrieval(train_items).replies_to(items)
     real = [item.real for item in items]
+    others = other_texts(train_rows)
+    pieces = lambda word: clone.count_tokens(" " + word)  # noqa: E731 - the clone's tokenizer: how rare a word is
+    probe = fact_probe(items, [m.real for m in train_items], [m.real for m in train_items] + others, pieces)
 
     scores = score(
         real,
         replies,
-        person=[m.real for m in memory],
-        others=other_texts(train_rows),
+        person=[m.real for m in train_items],
+        others=others,
         others_heldout=other_texts(test_rows),
         seed=seed,
         semantic=semantic,
+        probe=probe,
     )
     draws = draw(len(items), resamples, seed)
     keys = [(item.sample, item.turn) for item in every]
@@ -131,18 +146,13 @@ def run(
             row["perplexity"] = bootstrap(ppl[name], ppl_draws, len(keys))
         metrics[name] = {k: v.to_dict() for k, v in row.items()}
 
-    comparisons = {}
-    for other in (*generated[1:], "retrieval"):
-        rows = {}
-        for metric, statistic in statistics["clone"].items():
-            if metric in statistics.get(other, {}):
-                first, second = statistic, statistics[other][metric]
-                if metric == "discriminator_accuracy":  # closer to 50% is better, on either side
-                    first, second = _from_half(first), _from_half(second)
-                rows[metric] = _compare(metric, difference(first, second, draws, len(items)))
-        if other in ppl:
-            rows["perplexity"] = _compare("perplexity", difference(ppl["clone"], ppl[other], ppl_draws, len(keys)))
-        comparisons[f"clone_vs_{other}"] = rows
+    pairs = [("clone", other) for other in (*generated[1:], "retrieval") if other != MEMORY]
+    if with_memory:
+        pairs.insert(0, (MEMORY, "clone"))
+    comparisons = {
+        f"{first}_vs_{other}": compare(first, other, statistics, ppl, draws, ppl_draws, len(items), len(keys))
+        for first, other in pairs
+    }
 
     run_record = clone.run
     return {
@@ -161,6 +171,8 @@ def run(
             "resamples": resamples,
             "interval": "bootstrap 95% percentile interval over held-out replies",
             "semantic_model": "all-MiniLM-L6-v2" if semantic else None,
+            "fact_probe": f"replies with words the person wrote before, in at most {RARE_SHARE:.0%} of training "
+            "messages and not in the conversation so far; recalled when the answer has one of them",
         },
         "counts": {
             "heldout_conversations": len(test_rows),
@@ -168,7 +180,8 @@ def run(
             "evaluated_replies": len(items),
             "perplexity_replies": len(keys),
             "perplexity_tokens": int(tokens.sum()),
-            "train_replies": len(memory),
+            "train_replies": len(train_items),
+            "fact_probe_replies": int(probe.mask.sum()),
             "classifier_person_texts": scores["classifier"]["person"],
             "classifier_other_texts": scores["classifier"]["others"],
             "heldout_other_texts": len(scores["others_heldout"]),
@@ -186,6 +199,8 @@ def run(
                 "replies": {name: replies[name][i] for name in replies},
                 "p_person": {name: round(float(p[i]), 4) for name, p in scores["p_person"].items()},
                 "similarity": {name: round(float(s[i]), 4) for name, s in scores["similarity"].items()},
+                "fact_words": probe.keys[i],
+                "recalled": {name: bool(r[i]) for name, r in scores["recalled"].items()} if probe.keys[i] else {},
             }
             for i, item in enumerate(items)
         ],
@@ -202,6 +217,7 @@ def score(
     others_heldout: list[str],
     seed: int,
     semantic: bool,
+    probe: Probe | None = None,
 ) -> dict[str, Any]:
     """Per-item scores for every contender, and for each metric a statistic over item indices (for resampling)."""
     real_features = [style.features(t) for t in real]
@@ -226,6 +242,8 @@ def score(
         }
         if judged is not None:
             stats["discriminator_accuracy"] = lambda idx, j=judged: float(j[idx].mean())
+        if probe is not None and probe.mask.any():
+            stats["fact_recall"] = probe.statistic(texts)
         if name in similarity:
             stats["semantic_similarity"] = lambda idx, s=similarity[name]: float(s[idx].mean())
         for aspect in style.ASPECTS:
@@ -247,10 +265,34 @@ def score(
         "statistics": statistics,
         "p_person": p_person,
         "similarity": similarity,
+        "recalled": {name: probe.recalled(texts) for name, texts in replies.items()} if probe is not None else {},
         "style": style_rows,
         "classifier": classifier.counts,
         "others_heldout": others_heldout,
     }
+
+
+def compare(
+    first: str,
+    other: str,
+    statistics: dict[str, dict[str, Any]],
+    ppl: dict[str, Any],
+    draws: np.ndarray,
+    ppl_draws: np.ndarray,
+    n: int,
+    n_ppl: int,
+) -> dict[str, Any]:
+    """``first`` minus ``other`` on every metric both have, paired over the same resamples."""
+    rows = {}
+    for metric, statistic in statistics[first].items():
+        if metric in statistics.get(other, {}):
+            a, b = statistic, statistics[other][metric]
+            if metric == "discriminator_accuracy":  # closer to 50% is better, on either side
+                a, b = _from_half(a), _from_half(b)
+            rows[metric] = _compare(metric, difference(a, b, draws, n))
+    if first in ppl and other in ppl:
+        rows["perplexity"] = _compare("perplexity", difference(ppl[first], ppl[other], ppl_draws, n_ppl))
+    return rows
 
 
 def _from_half(statistic):

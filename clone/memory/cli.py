@@ -73,6 +73,9 @@ def print_profile(p: lib.Profile, recent: bool) -> None:
         f"{p.name}{relation}: {p.conversations} conversations, {p.first:%d %b %Y} to {p.last:%d %b %Y}, "
         f"{p.their_messages} messages from them, {p.my_messages} from you; topics: {', '.join(p.topics) or '-'}"
     )
+    for plan in p.plans:
+        when = f"{plan.when:%a %d %b %Y}" if plan.when else "no date"
+        out.print(f"  plan  {when} (said {plan.said:%d %b %Y} in {plan.chat}): {plan.line[:100]}")
     for hit in p.recent if recent else []:
         first_line = hit.text.split("\n")[0]
         out.print(f"  {hit.item_id:>5}  {hit.start:%d %b %Y} in {hit.chat}: {first_line[:100]}")

@@ -1,15 +1,18 @@
-"""Per-contact profiles: who they are to the person, since when, how much, what about, and lately."""
+"""Per-contact profiles: who they are to the person, since when, how much, what about, lately, and the plans
+and dates still open with them."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from clone.memory.plans import Plan, open_plans, plans_in
 from clone.memory.search import Hit, episode
 from clone.memory.store import Memory, person_key
 
 RECENT = 3
+PLAN_EPISODES = 200  # the newest conversations searched for plans
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Profile:
     my_messages: int  # in the conversations they are part of (groups included)
     topics: list[str]  # the words that set their conversations apart
     recent: list[Hit]
+    plans: list[Plan] = field(default_factory=list)  # open plans and dates mentioned (clone.memory.plans)
 
 
 def profile(memory: Memory, name: str) -> Profile | None:
@@ -41,6 +45,12 @@ def profile(memory: Memory, name: str) -> Profile | None:
         (person_key(name), RECENT),
     )
     who, first, last, conversations, theirs, mine, relationship, topics = row
+    mentioned = memory.db.execute(
+        "SELECT e.start, e.chat, e.text FROM episodes e JOIN participants p ON p.episode = e.id WHERE p.person = ?"
+        " ORDER BY e.start DESC LIMIT ?",
+        (person_key(name), PLAN_EPISODES),
+    )
+    plans = [plan for start, chat, text in mentioned for plan in plans_in(text, datetime.fromisoformat(start), chat)]
     return Profile(
         who,
         relationship,
@@ -51,6 +61,7 @@ def profile(memory: Memory, name: str) -> Profile | None:
         mine,
         json.loads(topics or "[]"),
         [episode(memory, e) for (e,) in recent.fetchall()],
+        open_plans(plans, datetime.fromisoformat(last)),
     )
 
 
