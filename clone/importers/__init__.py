@@ -266,6 +266,6 @@ def _parse_one(importer: Importer, file: ExportFile, result: ImportResult) -> Fi
 
 # Importers register themselves on import, and detection asks them in this order: the more specific
 # sniffers first (a Signal export looks like a year-first WhatsApp one).
-PLATFORM_MODULES = ("signal", "whatsapp", "telegram", "meta", "slack", "discord", "mail")
+PLATFORM_MODULES = ("signal", "line", "whatsapp", "telegram", "meta", "slack", "discord", "google", "hangouts", "mail")
 for _module in PLATFORM_MODULES:
     importlib.import_module(f"clone.importers.{_module}")

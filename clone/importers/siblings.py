@@ -38,6 +38,11 @@ class Folder:
             return Folder(self.path.parent)
         return Folder(self.path, posixpath.dirname(self.member)) if self.member else None
 
+    def child(self, name: str) -> Folder:
+        if self.member is None:
+            return Folder(self.path / name)
+        return Folder(self.path, posixpath.join(self.member, name))
+
     def file(self, *parts: str) -> ExportFile | None:
         if self.member is None:
             target = self.path.joinpath(*parts)
