@@ -4,9 +4,6 @@ the account's language) and Hangouts.json (both layouts, streamed), read exactly
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +16,7 @@ from clone.importers.google import EMPTY, NAMED_BY_EMAIL, NAMED_FROM_USER_INFO
 from clone.importers.hangouts import CALL, OWNER_FALLBACK, OWNER_UNNAMED, PERSON_UNNAMED
 from clone.importers.takeout_dates import parse_takeout_date
 from clone.messages import Kind, Note, Skipped
+from tests.conftest import import_senders
 
 DATA = Path(__file__).resolve().parent / "data"
 GROUPS = DATA / "google-chat" / "Takeout" / "Google Chat" / "Groups"
@@ -241,18 +239,8 @@ def test_hangouts_events_before_any_header_and_odd_values(tmp_path: Path) -> Non
 
 
 def test_clone_import_lists_the_senders_and_the_report() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "clone", "import", str(HANGOUTS), str(DATA / "google-chat"), "--list-senders"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "250"},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "hangouts" in done.stderr and "google-chat" in done.stderr and "1 call record" in done.stderr
-    senders = {line.split(None, 1)[1] for line in done.stdout.strip().splitlines()}
+    senders, report = import_senders(HANGOUTS, DATA / "google-chat")
+    assert "hangouts" in report and "google-chat" in report and "1 call record" in report
     assert "Maya Chen  (google-chat, hangouts)" in senders and "Sam Okafor  (google-chat, hangouts)" in senders
 
 

@@ -3,10 +3,7 @@ exactly, the date-line and time layouts, quoted messages, call records, and brok
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from clone.errors import CloneError
 from clone.importers import IMPORTERS, ExportFile, detect, load
 from clone.importers.line import CALL, HEADER, ORDER_ASSUMED, LineImporter
 from clone.messages import Kind, Note, Skipped
+from tests.conftest import import_senders
 
 DATA = Path(__file__).resolve().parent / "data" / "line"
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,13 +48,13 @@ EXPECTED = {
         (6, "Climbers", "Maya Chen", _day(9, 6), T, "two lines\nhere", {}),
         (8, "Climbers", "Ann Lee", _day(9, 7), M, "[Sticker]", {"media": "sticker"}),
         (9, "Climbers", "Maya Chen", _day(9, 8), M, "[Photo]", {"media": "photo"}),
-        (10, CALL, "☎ Missed call"),
+        (10, CALL, "09:10\tAnn Lee\t☎ Missed call"),
         (11, "Climbers", "Maya Chen", _day(9, 11), D, "Maya Chen unsent a message.", {}),
         (12, "Climbers", None, _day(9, 12), S, "Bo Park joined the group.", {}),
         (13, "Climbers", None, _day(9, 13), S, 'Ann Lee changed the group name to "Climbers".', {}),
         # A quoted message keeps its blank and date-like lines: inside quotes they are text.
         (16, "Climbers", "Ann Lee", _day(21, 30, 3), T, "see you\n\n2023/01/04(Wed)\nat the wall", {}),
-        (20, CALL, "☎ Call time 0:17"),
+        (20, CALL, "21:31\tMaya Chen\t☎ Call time 0:17"),
     ],
     "line_en_weekday.txt": [  # "Mon, 02/01/2023": 2 January was a Monday, so day first
         (1, HEADER, "[LINE] Chat history with Sam"),
@@ -72,7 +70,7 @@ EXPECTED = {
         (5, "田中さん", "田中", _day(9, 5), T, "おはよう", {}),
         (6, "田中さん", "Maya", _day(9, 6), M, "[スタンプ]", {"media": "sticker"}),
         (7, "田中さん", "田中", _day(9, 7), M, "[写真]", {"media": "photo"}),
-        (8, CALL, "☎ 不在着信"),
+        (8, CALL, "9:08\t田中\t☎ 不在着信"),
         (9, "田中さん", "Maya", _day(15, 4), T, "了解\nまたね", {}),
         (11, "田中さん", "田中", _day(15, 5), D, "メッセージの送信を取り消しました", {}),
     ],
@@ -229,16 +227,6 @@ def test_headerless_file_is_sniffed_by_its_shape(tmp_path: Path) -> None:
 
 
 def test_clone_import_lists_the_senders_and_the_report() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "clone", "import", str(DATA / "line_en.txt"), "--list-senders"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "250"},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "2 LINE export header, 2 call record" in done.stderr
-    senders = {line.split(None, 1)[1] for line in done.stdout.strip().splitlines()}
+    senders, report = import_senders(DATA / "line_en.txt")
+    assert "2 LINE export header, 2 call record" in report
     assert senders == {"Maya Chen  (line)", "Ann Lee  (line)"}

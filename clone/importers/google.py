@@ -58,6 +58,8 @@ class GoogleChatImporter:
                 done = 0
                 for done, record in enumerate(array_items(until_closed(events, "messages"), "messages"), 1):
                     yield from _chat_message(record, Source(file.name, done), chat, owner)
+                for _ in events:  # read on to the end: data after the document (two files joined?) is an error
+                    pass
             except Malformed as exc:
                 line = done + 1 if done >= 0 else None
                 raise ImportFileError(file.name, line, f"malformed Google Chat messages.json: {exc}") from None

@@ -117,7 +117,9 @@ def _walk(events: Iterator[Event], layout: _Layout) -> Iterator[tuple[str, Any]]
     events_list = event.removesuffix(".item")
     for prefix, name, value in events:
         if prefix == layout.conversations and name == "end_array":
-            return  # the rest of the document (other top-level keys) holds no messages
+            for _ in events:  # the rest holds no messages, but data after the document is an error
+                pass
+            return
         if prefix == item and name == "start_map":
             yield "start", None
         elif prefix == item and name not in ("end_map", "map_key"):

@@ -54,6 +54,8 @@ def _bounded(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
         if not seen and any(words in str(exc) for words in _NO_DOCUMENT):
             return  # an empty or blank file: no document at all
         raise Malformed(yajl_message(exc)) from None
+    except UnicodeDecodeError as exc:  # a key or string that is not UTF-8, decoded by ijson itself
+        raise Malformed(f"not UTF-8 text ({exc.reason})") from None
 
 
 def array_items(events: Iterator[Event], prefix: str) -> Iterator[Any]:

@@ -42,6 +42,8 @@ Record = Message | Skipped | Note
 # Invisible marks that may lead a line (a BOM, direction marks): not part of what the line says.
 _MARKS = "\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
+_UNMARK = str.maketrans({**dict.fromkeys(_MARKS), "\u00a0": " ", "\u202f": " "})  # in a sender's name
+
 # The title after "[LINE] ", per language: private chat and group wording.
 _TITLES = tuple(
     re.compile(pattern)
@@ -108,6 +110,7 @@ class _Pending:
     """A message being read: its first line, its text lines so far, and whether a quote is still open."""
 
     line: int
+    head: str  # the line as written, for a skip's text
     when: datetime
     sender: str | None
     parts: list[str] = field(default_factory=list)
@@ -132,7 +135,7 @@ class LineImporter:
         first = next((line for line in lines if line.strip()), "")
         if _TITLE.match(first):
             return True
-        dates = sum(1 for line in lines if _date_shape(line.rstrip("\r")))
+        dates = sum(1 for line in lines if date_line(line.rstrip("\r")))
         messages = sum(1 for line in lines if _MESSAGE.fullmatch(line.rstrip("\r")) and "\t" in line)
         return dates >= 1 and messages >= 2
 
@@ -155,7 +158,8 @@ def _codec(encoding: str) -> str:
 def _records(lines: Iterator[str], name: str, chat: str) -> Iterator[Record]:
     state, longest, titled = _State(), limits.current().line_chars, False
     for number, raw in enumerate(lines, 1):
-        line = raw.removesuffix("\n").removesuffix("\r").lstrip(_MARKS)
+        written = raw.removesuffix("\n").removesuffix("\r")
+        line = written.lstrip(_MARKS)
         if len(line) > longest:
             yield from _flush(state, name, chat)
             yield Skipped(Source(name, number), f"line longer than {longest:,} characters", line[:200])
@@ -165,7 +169,7 @@ def _records(lines: Iterator[str], name: str, chat: str) -> Iterator[Record]:
             chat, titled = (_chat_name(title[1]) if title else chat), True
             yield Skipped(Source(name, number), HEADER, line)
             continue
-        yield from _line(line, Source(name, number), state, chat)
+        yield from _line(line, written, Source(name, number), state, chat)
     yield from _flush(state, name, chat)
 
 
@@ -173,7 +177,7 @@ def _is_header(line: str) -> bool:
     """The saved-on line under the title ("Saved on: 2023/01/02 15:04", "保存日時：..."): a digit, no tab,
     and not a date line (an export without one goes straight to the first day)."""
     has_digit = any(c.isdigit() for c in line)
-    return has_digit and "\t" not in line and _date_shape(line) is None
+    return has_digit and "\t" not in line and date_line(line) is None
 
 
 def _chat_name(title: str) -> str:
@@ -182,34 +186,36 @@ def _chat_name(title: str) -> str:
     return (found[1].strip() if found else title) or "LINE"
 
 
-def _line(line: str, source: Source, state: _State, chat: str) -> Iterator[Record]:
+def _line(line: str, written: str, source: Source, state: _State, chat: str) -> Iterator[Record]:
+    """Read one line (``written``: as in the file; ``line``: without the invisible marks leading it)."""
     pending = state.pending
     message = _MESSAGE.fullmatch(line)
     if pending is not None and pending.quoted and message is None:
-        pending.parts.append(line)  # inside a quoted message: a date-like line is its text
+        pending.parts.append(written)  # inside a quoted message: a date-like line is its text
         if line.endswith('"'):
             pending.quoted = False
         return
-    shape = _date_shape(line) if message is None else None
+    shape = date_line(line) if message is None else None
     if shape is not None:
         yield from _flush(state, source.file, chat)
-        yield from _date_line(shape, line, source, state)
+        yield from _on_date_line(shape, line, source, state)
         return
     if message is not None:
         yield from _flush(state, source.file, chat)
         yield from _start(message, line, source, state)
         return
     if pending is not None:
-        pending.parts.append(line)
+        pending.parts.append(written)
     elif line.strip():
-        yield Skipped(source, "text outside any message", line)
+        yield Skipped(source, "text outside any message", written)
 
 
-def _date_shape(line: str) -> re.Match[str] | None:
+def date_line(line: str) -> re.Match[str] | None:
+    """The match of a date line ("2023/01/02(Mon)", "Mon, 01/02/2023"), or None."""
     return _YEAR_FIRST.fullmatch(line) or _YEAR_LAST.fullmatch(line)
 
 
-def _date_line(shape: re.Match[str], line: str, source: Source, state: _State) -> Iterator[Record]:
+def _on_date_line(shape: re.Match[str], line: str, source: Source, state: _State) -> Iterator[Record]:
     state.dated = True
     if shape.re is _YEAR_FIRST:
         state.day = _valid(int(shape[1]), int(shape[3]), int(shape[4]))
@@ -260,7 +266,7 @@ def _start(message: re.Match[str], line: str, source: Source, state: _State) -> 
         sender, text = "", message[5]
     when = datetime(state.day.year, state.day.month, state.day.day, hour, minute)
     quoted = text.startswith('"') and not (len(text) > 1 and text.endswith('"'))
-    state.pending = _Pending(source.line, when, sender.strip() or None, [text], quoted)
+    state.pending = _Pending(source.line, line, when, sender.translate(_UNMARK).strip() or None, [text], quoted)
 
 
 def _flush(state: _State, name: str, chat: str) -> Iterator[Record]:
@@ -273,13 +279,14 @@ def _flush(state: _State, name: str, chat: str) -> Iterator[Record]:
     text = "\n".join(parts)
     if len(parts) > 1 and text.startswith('"') and text.endswith('"'):
         text = text[1:-1]  # LINE's quotes around a message of several lines
-    yield _record(pending, text, Source(name, pending.line), chat)
+    written = "\n".join([pending.head, *parts[1:]])  # what a skip shows: the lines as written
+    yield _record(pending, text, written, Source(name, pending.line), chat)
 
 
-def _record(pending: _Pending, text: str, source: Source, chat: str) -> Message | Skipped:
+def _record(pending: _Pending, text: str, written: str, source: Source, chat: str) -> Message | Skipped:
     bare = text.strip()
     if CALLS.fullmatch(bare):
-        return Skipped(source, CALL, text)
+        return Skipped(source, CALL, written)
     sender, extra = pending.sender, {}
     if sender is None:
         kind = Kind.SYSTEM
@@ -290,9 +297,9 @@ def _record(pending: _Pending, text: str, source: Source, chat: str) -> Message 
     elif bare:
         kind = Kind.TEXT
     else:
-        return Skipped(source, "empty message", sender)
+        return Skipped(source, "empty message", written)
     if not bare:
-        return Skipped(source, "empty notice")
+        return Skipped(source, "empty notice", written)
     return Message(PLATFORM, chat, sender, pending.when, text, kind, source.file, source.line, extra=extra)
 
 
