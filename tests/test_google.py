@@ -161,6 +161,8 @@ def test_google_chat_inside_a_takeout_zip(tmp_path: Path) -> None:
     result = load([archive])
     dm = [m for m in result.messages if m.chat == "Sam Okafor"]
     assert len(dm) == 6 and {m.sender for m in dm} == {"Sam Okafor", "Maya Chen", "Calendar", None}
+    [report] = [r for r in result.reports if "DM q8RsAAAAE" in r.file]
+    assert dict(report.notes) == {NAMED_FROM_USER_INFO: 1}  # user_info.json was found inside the zip
 
 
 def test_dm_without_side_files_is_named_by_its_folder(tmp_path: Path) -> None:

@@ -1,6 +1,5 @@
-"""Google Takeout: Google Chat (``Google Chat/Groups/<DM or Space id>/messages.json``) and the legacy Hangouts
-archive (``Hangouts/Hangouts.json``). Two importers, one platform ("google-chat"), both read as a stream
-(hangouts.py has the Hangouts layout; this module Google Chat's and the names both share).
+"""Google Chat from Google Takeout: ``Google Chat/Groups/<DM or Space id>/messages.json``, read as a stream (the
+legacy Hangouts archive of the same Takeout is hangouts.py's).
 
 Google Chat: ``{"messages": [{"creator": {"name", "email", "user_type"}, "created_date", "text",
 "attached_files", "message_id", ...}]}``. The chat is named from ``group_info.json`` beside it (a Space's
@@ -65,7 +64,7 @@ class GoogleChatImporter:
                 raise ImportFileError(file.name, line, f"malformed Google Chat messages.json: {exc}") from None
 
 
-def person(value: Any) -> tuple[str, str]:
+def _person(value: Any) -> tuple[str, str]:
     """(name, email) of a Takeout person object ({"name", "email", "user_type"}); "" for what is missing."""
     if not isinstance(value, dict):
         return "", ""
@@ -91,7 +90,7 @@ def _chat_name(info: dict[str, Any], owner: tuple[str, str], fallback: str) -> s
     if name := text_of(info.get("name")).strip():
         return name
     listed = info.get("members")
-    people = [person(m) for m in listed] if isinstance(listed, list) else []
+    people = [_person(m) for m in listed] if isinstance(listed, list) else []
     others = [name or email for name, email in people if (email or name) and not _is_owner(email, name, owner)]
     return ", ".join(others) or fallback
 
@@ -113,7 +112,7 @@ def _owner(chat_root: Folder) -> tuple[str, str]:
         return "", ""
     for user in folders:
         data = side_json(users.file(user, "user_info.json"))
-        found = person(data.get("user")) if isinstance(data, dict) else ("", "")
+        found = _person(data.get("user")) if isinstance(data, dict) else ("", "")
         if any(found):
             return found
     return "", ""
@@ -130,7 +129,7 @@ def _chat_message(record: Any, source: Source, chat: str, owner: tuple[str, str]
     if isinstance(stamp, str):
         yield Skipped(source, stamp, text)
         return
-    name, email = person(record.get("creator"))
+    name, email = _person(record.get("creator"))
     sender, note = _sender(name, email, owner)
     if sender is None and not deleted:
         yield Skipped(source, "no creator", text)
@@ -143,8 +142,8 @@ def _chat_message(record: Any, source: Source, chat: str, owner: tuple[str, str]
         yield Note(source, note)
     kind, text = body
     message_id = text_of(record.get("message_id")) or None
-    yield Message(PLATFORM, chat, sender, stamp, text, kind, source.file, source.line, message_id,
-                  extra=_extra(record, email, kind))  # fmt: skip
+    extra = _extra(record, email, kind)
+    yield Message(PLATFORM, chat, sender, stamp, text, kind, source.file, source.line, message_id, extra=extra)
 
 
 def _when(value: Any, key: str) -> datetime | str:

@@ -194,8 +194,8 @@ def _event(event: Any, source: Source, names: _Names) -> Iterator[Record]:
     if note and kind is not Kind.SYSTEM:
         yield Note(source, note)
     message_id = text_of(event.get("event_id")) or None
-    yield Message(PLATFORM, names.chat, None if kind is Kind.SYSTEM else sender, stamp, text, kind, source.file,
-                  source.line, message_id, extra=extra)  # fmt: skip
+    sender = None if kind is Kind.SYSTEM else sender
+    yield Message(PLATFORM, names.chat, sender, stamp, text, kind, source.file, source.line, message_id, extra=extra)
 
 
 def _timestamp(value: Any) -> datetime | str:

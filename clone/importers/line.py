@@ -15,7 +15,9 @@ records (``☎ Missed call``) are skipped. The title and saved-on lines are skip
 date lines set the date of the messages under them and are no record themselves.
 
 Placeholders and notices are the UI wording of the phone that exported, in the tables below (English,
-Japanese, Chinese, Thai, Korean, Indonesian). Times are the wall time the export shows.
+Japanese, Chinese, Thai, Korean, Indonesian): the English, Japanese and Chinese ones are those public LINE
+parsers match; the Thai, Korean and Indonesian ones follow those apps' UI words and are less certain. Times
+are the wall time the export shows.
 """
 
 from __future__ import annotations
@@ -99,9 +101,12 @@ UNSENT = re.compile(
     r"(?:.{0,80} )?unsent a message\.?|Message unsent\.?|メッセージの送信を取り消しました|送信取消しました"
     r"|.{0,80}已收回訊息|.{0,80}撤回了一条消息|.{0,80}ยกเลิกข้อความ|메시지가 삭제되었습니다|.{0,80}membatalkan pesan",
 )
+# Call records start with ☎ in every language; older exports wrote some without it. Only wording that names
+# a call counts: "No answer" or "キャンセル" alone could be a person's words.
 CALLS = re.compile(
     r"☎.*|\[(?:Call|Video call|通話|ビデオ通話)\]|(?:Call time|通話時間|通话时间|通話時長) ?.*"
-    r"|(?:Missed call|Canceled call|Cancelled call|No answer|不在着信|キャンセル|應答なし|未接來電|未接来电|已取消)\.?",
+    r"|(?:Missed call|Canceled call|Cancelled call|Canceled the call)\.?"
+    r"|不在着信|通話をキャンセルしました|未接來電|未接来电",
 )
 
 
