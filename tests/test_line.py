@@ -1,4 +1,5 @@
-"""LINE .txt importer: every fixture (English, Japanese, Traditional Chinese, Thai, Korean, Indonesian) read
+"""LINE .txt importer: every fixture (English, Japanese, Traditional and
+Simplified Chinese, Thai, Korean, Indonesian) read
 exactly, the date-line and time layouts, quoted messages, call records, and broken files."""
 
 from __future__ import annotations
@@ -81,6 +82,13 @@ EXPECTED = {
         (6, "王小明", "Maya", _day(12, 4), M, "[貼圖]", {"media": "sticker"}),
         (7, "王小明", "王小明", _day(15, 5), M, "[照片]", {"media": "photo"}),
         (8, "王小明", "王小明", _day(15, 6), D, "王小明已收回訊息", {}),
+    ],
+    "line_zh_cn.txt": [
+        (1, HEADER, "[LINE] 与李雷的聊天记录"),
+        (2, HEADER, "保存日期：2023/01/03 09:15"),
+        (5, "李雷", "李雷", _day(9, 5), T, "早", {}),
+        (6, "李雷", "Maya", _day(15, 4), M, "[贴图]", {"media": "sticker"}),
+        (7, "李雷", "李雷", _day(15, 5), D, "李雷撤回了一条消息", {}),
     ],
     "line_th.txt": [
         (1, HEADER, "[LINE] ประวัติการแชทกับ สมชาย"),
