@@ -1,6 +1,5 @@
-"""LINE .txt importer: every fixture (English, Japanese, Traditional and
-Simplified Chinese, Thai, Korean, Indonesian) read
-exactly, the date-line and time layouts, quoted messages, call records, and broken files."""
+"""LINE .txt importer: every fixture (English, Japanese, Traditional and Simplified Chinese, Thai, Korean,
+Indonesian) read exactly, the date-line and time layouts, quoted messages, call records, and broken files."""
 
 from __future__ import annotations
 
