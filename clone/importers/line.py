@@ -207,7 +207,7 @@ def _line(line: str, written: str, source: Source, state: _State, chat: str) -> 
         return
     if message is not None:
         yield from _flush(state, source.file, chat)
-        yield from _start(message, line, source, state)
+        yield from _start(message, written, source, state)
         return
     if pending is not None:
         pending.parts.append(written)
@@ -254,24 +254,24 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _start(message: re.Match[str], line: str, source: Source, state: _State) -> Iterator[Record]:
+def _start(message: re.Match[str], written: str, source: Source, state: _State) -> Iterator[Record]:
     if state.day is None:
         reason = "message under an invalid date line" if state.dated else "message before the first date line"
-        yield Skipped(source, reason, line)
+        yield Skipped(source, reason, written)
         return
     hour, minute = int(message[2]), int(message[3])
     half = message[1] or message[4]
     if half:
         hour = hour % 12 + (12 if half in _AFTERNOON else 0) if 1 <= hour <= 12 else 99
     if hour > 23 or minute > 59:
-        yield Skipped(source, "invalid time", line)
+        yield Skipped(source, "invalid time", written)
         return
     sender, tab, text = message[5].partition("\t")
     if not tab:  # no sender column: a notice
         sender, text = "", message[5]
     when = datetime(state.day.year, state.day.month, state.day.day, hour, minute)
     quoted = text.startswith('"') and not (len(text) > 1 and text.endswith('"'))
-    state.pending = _Pending(source.line, line, when, sender.translate(_UNMARK).strip() or None, [text], quoted)
+    state.pending = _Pending(source.line, written, when, sender.translate(_UNMARK).strip() or None, [text], quoted)
 
 
 def _flush(state: _State, name: str, chat: str) -> Iterator[Record]:
