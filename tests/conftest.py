@@ -89,3 +89,23 @@ def build_tiny_model(folder: Path, initializer_range: float = 0.02) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
+
+
+def import_senders(*exports: Path) -> tuple[set[str], str]:
+    """`clone import EXPORT... --list-senders` run as a user runs it: its sender lines and its report (stderr),
+    printed wide enough that the report's table is not wrapped."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "clone", "import", *map(str, exports), "--list-senders"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "250"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return {line.split(None, 1)[1] for line in done.stdout.strip().splitlines()}, done.stderr

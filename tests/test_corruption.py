@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 from clone.errors import CloneError
 from clone.importers import IMPORTERS, ExportFile, detect, load
 from clone.importers.imessage_text import HEADER as IMESSAGE_HEADER
+from clone.importers.line import date_line
 from clone.importers.reading import SAMPLE_BYTES, detect_encoding
 from clone.messages import Kind, Message, Note, Skipped
 
@@ -234,6 +235,11 @@ def chat_db_bytes(sql: Path) -> bytes:
         return path.read_bytes()
 
 
+# Our own fixtures for the formats shared/ has no sample of (tests/data): LINE, Google Chat, Hangouts.
+TAKEOUT_CHAT = "Takeout/Google Chat"
+USER_INFO = f"{TAKEOUT_CHAT}/Users/User 104729/user_info.json"
+GOOGLE_USER = ((USER_INFO, (DATA / "google-chat" / USER_INFO).read_bytes()),)
+
 SLACK_ZIP = FIXTURES / "slack-export-viewer" / "testarchive.zip"
 SLACK_DAYS = ("enrique/2016-02-08.json", "traveling-sailor/2016-03-29.json")
 DISCORD = FIXTURES / "discord-data-package" / "messages" / "c496503416080564238"
@@ -277,6 +283,20 @@ CASES = [
     Case("imessage-chat-db", "imessage", (("chat.db", chat_db_bytes(DATA / "imessage" / "chat.sql")),)),
     _plain("imessage-text", "imessage-text", DATA / "imessage" / "Climbing crew.txt"),
     _plain("sms-backup", "sms", DATA / "sms" / "sms-20240301120000.xml"),
+    *(_plain(f"line-{p.stem}", "line", p) for p in sorted((DATA / "line").glob("*.txt"))),
+    *(
+        _plain(
+            f"google-chat-{group.split()[0].lower()}",
+            "google-chat",
+            DATA / "google-chat" / TAKEOUT_CHAT / "Groups" / group / "messages.json",
+            "group_info.json",
+            folder=f"{TAKEOUT_CHAT}/Groups/{group}",
+            extra=GOOGLE_USER,
+        )
+        for group in ("DM q8RsAAAAE", "Space AAAAx7Kp2")
+    ),
+    _plain("hangouts", "hangouts", DATA / "hangouts" / "Hangouts.json"),
+    _plain("hangouts-2014", "hangouts", DATA / "hangouts" / "2014" / "Hangouts.json"),
     Case(
         "slack",
         "slack",
@@ -286,8 +306,9 @@ CASES = [
         parse=SLACK_DAYS,
     ),
 ]
-LINE_BASED = {"whatsapp": "replace", "signal": "strict"}  # importer -> how it decodes bad UTF-8
-JSON_CASES = [c for c in CASES if c.importer in ("telegram", "meta", "discord-package", "slack")]
+LINE_BASED = {"whatsapp": "replace", "signal": "strict", "line": "replace"}  # importer -> how it decodes bad UTF-8
+JSON_FORMATS = ("telegram", "meta", "discord-package", "slack", "google-chat", "hangouts")
+JSON_CASES = [c for c in CASES if c.importer in JSON_FORMATS]
 
 
 def _params(cases: list[Case]) -> list[Any]:
@@ -493,7 +514,70 @@ JSON_KEYS = {
         "username",
     ],
 }
+JSON_KEYS["google-chat"] = [
+    "messages",
+    "creator",
+    "name",
+    "email",
+    "user_type",
+    "created_date",
+    "deleted_date",
+    "message_state",
+    "text",
+    "attached_files",
+    "export_name",
+    "original_name",
+    "message_id",
+    "topic_id",
+    "updated_date",
+    "members",
+    "user",
+]
+JSON_KEYS["hangouts"] = [
+    "conversations",
+    "conversation",
+    "conversation_state",
+    "event",
+    "events",
+    "participant_data",
+    "id",
+    "gaia_id",
+    "fallback_name",
+    "self_conversation_state",
+    "self_read_state",
+    "participant_id",
+    "name",
+    "sender_id",
+    "timestamp",
+    "event_type",
+    "event_id",
+    "chat_message",
+    "message_content",
+    "segment",
+    "type",
+    "text",
+    "attachment",
+    "embed_item",
+    "plus_photo",
+    "url",
+    "media_type",
+    "conversation_rename",
+    "new_name",
+    "membership_change",
+    "participant_ids",
+    "hangout_event",
+]
 WORDS = [
+    "DELETED",
+    "Bot",
+    "Monday, January 2, 2023 at 3:04:05\u202fPM UTC",
+    "1420113600000000",
+    "REGULAR_CHAT_MESSAGE",
+    "HANGOUT_EVENT",
+    "RENAME_CONVERSATION",
+    "ADD_USER",
+    "LINE_BREAK",
+    "PLUS_PHOTO",
     "message",
     "service",
     "bot_message",
@@ -609,8 +693,10 @@ def check_records(records: list[Message | Skipped], file: ExportFile) -> None:
         assert all(isinstance(k, str) and isinstance(v, str) for k, v in record.extra.items()), record.extra
 
 
-def check_lines(records: list[Message | Skipped], raw: bytes, errors: str) -> None:
-    """Every non-blank line is in a record: a record spans its line up to the next record's line."""
+def check_lines(records: list[Message | Skipped], raw: bytes, errors: str, importer: str = "whatsapp") -> None:
+    """Every non-blank line is in a record: a record spans its line up to the next record's line. LINE's
+    date lines are no record, and the quotes around a message of several lines are not its text."""
+    exempt = _line_exempt if importer == "line" else lambda line, kept: False
     # WhatsApp reads a file in the encoding it detects (a damaged byte can make UTF-8 look like cp1252).
     encoding = (detect_encoding(raw[:SAMPLE_BYTES]) or "utf-8") if errors == "replace" else "utf-8"
     text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors=errors)
@@ -619,6 +705,7 @@ def check_lines(records: list[Message | Skipped], raw: bytes, errors: str) -> No
     assert starts == sorted(set(starts)), f"records out of file order or two on one line: {starts}"
     assert all(1 <= start <= len(lines) for start in starts), starts
     lost = [n for n in range(1, [*starts, len(lines) + 1][0]) if not _blank(lines[n - 1])]
+    lost = [n for n in lost if not exempt(lines[n - 1], "")]
     assert not lost, f"lines before the first record are not accounted for: {lost}"
     for record, end in zip(records, [*starts[1:], len(lines) + 1][: len(records)], strict=True):
         head, span = lines[record.source.line - 1], range(record.source.line + 1, end)
@@ -634,6 +721,7 @@ def check_lines(records: list[Message | Skipped], raw: bytes, errors: str) -> No
                 assert record.sender in head.translate(_UNMARK), (record.sender, head)
             kept = record.text
         lost = [n for n in span if not _blank(lines[n - 1]) and lines[n - 1] not in kept]
+        lost = [n for n in lost if not exempt(lines[n - 1], kept)]
         assert not lost, f"lines {lost} silently dropped (record at line {record.source.line})"
 
 
@@ -656,13 +744,17 @@ def check_imessage_text(records: list[Message | Skipped], raw: bytes) -> None:
         assert any(content in text or content.rsplit("/", 1)[-1] in text for text in words), (number, line)
 
 
+def _line_exempt(line: str, kept: str) -> bool:
+    return date_line(line.lstrip(MARKS)) is not None or (bool(kept) and line.strip('"') in kept)
+
+
 def expected_records(importer: str, raw: bytes) -> int | None:
     """How many records a JSON/mail file must give, counted independently; None where not counted."""
     if importer == "eml":
         return 1
     if importer == "imessage":
         return _message_rows(raw)
-    if importer not in ("telegram", "meta", "discord-package", "slack"):
+    if importer not in JSON_FORMATS:
         return None
     text = raw.decode("utf-8-sig")
     if importer == "discord-package" and not text.strip():
@@ -670,6 +762,8 @@ def expected_records(importer: str, raw: bytes) -> int | None:
     data = json.loads(text)  # the importer read it, so it is valid JSON
     if importer in ("discord-package", "slack"):
         return len(data)
+    if importer == "hangouts":
+        return _hangouts_events(data)
     if isinstance(data.get("messages"), list):
         return len(data["messages"])
     left = data.get("left_chats")
@@ -693,6 +787,19 @@ def _message_rows(raw: bytes) -> int | None:
             return None
 
 
+def _hangouts_events(data: dict[str, Any]) -> int:
+    """Events in a Hangouts.json, by the layout its first key names (the importer read it without error)."""
+    first = next(iter(data))
+    path = ("events",) if first == "conversations" else ("conversation_state", "event")
+    count = 0
+    for conversation in data[first]:
+        events = conversation
+        for key in path:
+            events = events.get(key) if isinstance(events, dict) else None
+        count += len(events) if isinstance(events, list) else 0
+    return count
+
+
 def check_file(importer: str, file: ExportFile, raw: bytes, where: str) -> int | None:
     """Parse ``file`` with ``importer`` and check everything; the record count, None after an error."""
     records = parse(importer, file, where)
@@ -701,7 +808,7 @@ def check_file(importer: str, file: ExportFile, raw: bytes, where: str) -> int |
     check_records(records, file)
     records = [r for r in records if type(r) is not Note]  # a note describes a record; it is not one
     if importer in LINE_BASED:
-        check_lines(records, raw, LINE_BASED[importer])
+        check_lines(records, raw, LINE_BASED[importer], importer)
     if importer == "imessage-text":
         check_imessage_text(records, raw)
     if importer == "sms":

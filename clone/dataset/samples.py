@@ -21,6 +21,9 @@ PLATFORM_NAMES = {
     "slack": "Slack",
     "messenger": "Messenger",
     "instagram": "Instagram",
+    "line": "LINE",
+    "google-chat": "Google Chat",
+    "hangouts": "Hangouts",
 }
 
 

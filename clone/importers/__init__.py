@@ -271,11 +271,14 @@ PLATFORM_MODULES = (
     "imessage",
     "sms",
     "imessage_text",
+    "line",
     "whatsapp",
     "telegram",
     "meta",
     "slack",
     "discord",
+    "google",
+    "hangouts",
     "mail",
 )
 for _module in PLATFORM_MODULES:

@@ -24,22 +24,19 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import json
-import posixpath
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, NamedTuple, TextIO
-
-import ijson
+from pathlib import PurePosixPath
+from typing import Any, NamedTuple, TextIO
 
 from clone.errors import ImportFileError
 from clone.importers import ExportFile, register
+from clone.importers.jsonstream import Malformed, array_items, json_events, members_before, until_closed
 from clone.importers.reading import safe_head
+from clone.importers.siblings import Folder, side_json
 from clone.messages import Kind, Message, Skipped, Source
 
 PLATFORM = "discord"
@@ -151,101 +148,6 @@ def _csv_rows(
             raise ImportFileError(file.name, reader.line_num, f"unreadable CSV: {exc}") from None
 
 
-# --- streaming JSON (ijson) ----------------------------------------------------------------------------
-
-Event = tuple[str, str, Any]  # ijson's (prefix, event, value)
-
-_BOM = b"\xef\xbb\xbf"
-_BUFFER = 1 << 20  # yajl rescans a token cut by the buffer's end: 64 KiB made a 50 MB string take 9 s, 1 MiB 0.6 s
-_MAX_DEPTH = 256  # far deeper than any export; a hostile [[[[... stops here, in bounded memory
-_DEPTH_STEP = {"start_map": 1, "start_array": 1, "end_map": -1, "end_array": -1}
-_NO_DOCUMENT = ("premature EOF", "Incomplete JSON content")  # yajl's and ijson's pure-Python backend's words
-# yajl's messages, said the way an importer's error says them.
-_YAJL_MESSAGES = {
-    "premature EOF": "the file ends early (cut off?)",
-    "invalid bytes in UTF8 string": "not UTF-8 text",
-    "trailing garbage": "unexpected data after the end of the messages array",  # only the package reads on
-}
-
-
-class _Malformed(Exception):
-    """The JSON breaks somewhere; the caller knows which record it was reading."""
-
-
-def _json_events(stream: BinaryIO) -> Iterator[Event]:
-    """ijson's events for the document in ``stream`` (none for an empty or blank file), read in pieces so that a
-    large export never sits in memory as one object tree. Numbers are int and float, as the json module gives
-    them (not ijson's default Decimal); ints past 64 bits, NaN and Infinity are errors (yajl's JSON is strict)."""
-    if isinstance(stream, io.BufferedIOBase) and stream.peek(3)[:3] == _BOM:  # type: ignore[attr-defined]
-        stream.read(3)  # DCE writes a BOM, which yajl does not accept
-    # Prefixes are added only after the depth check: for "[[[[..." ijson's own prefixes ("item.item.item...")
-    # would take memory quadratic in the depth.
-    return ijson.parse(_bounded(ijson.basic_parse(stream, buf_size=_BUFFER, use_float=True)))
-
-
-def _bounded(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
-    """``events`` with nesting held to ``_MAX_DEPTH`` and ijson's errors as ``_Malformed``."""
-    depth, seen = 0, False
-    try:
-        for item in events:
-            seen = True
-            depth += _DEPTH_STEP.get(item[0], 0)
-            if depth > _MAX_DEPTH:
-                raise _Malformed(f"nested deeper than {_MAX_DEPTH} levels")
-            yield item
-    except ijson.JSONError as exc:
-        if not seen and any(words in str(exc) for words in _NO_DOCUMENT):
-            return  # an empty or blank file: no document at all
-        raise _Malformed(_yajl_message(exc)) from None
-
-
-def _array_items(events: Iterator[Event], prefix: str) -> Iterator[Any]:
-    """The elements of the array that ``events`` are at (its path: ``prefix``), one at a time."""
-    first = next(events, None)
-    if first is None or first[:2] != (prefix, "start_array"):
-        raise _Malformed("expected '['")
-    return ijson.items(itertools.chain([first], events), f"{prefix}.item" if prefix else "item")
-
-
-def _until_closed(events: Iterator[Event], prefix: str) -> Iterator[Event]:
-    """``events`` up to the end of the array at ``prefix``: what follows it is never read."""
-    for item in events:
-        yield item
-        if item[:2] == (prefix, "end_array"):
-            return
-
-
-def _members_before(events: Iterator[Event], key: str) -> dict[str, Any]:
-    """The top-level object's members before ``key``, leaving ``events`` at ``key``'s value."""
-    members: dict[str, Any] = {}
-    name, builder = None, None
-    for prefix, event, value in events:
-        if prefix:  # inside a member's value
-            builder.event(event, value)  # type: ignore[union-attr]  # top-level map_key events come first
-            continue
-        if builder is not None:
-            members[name] = builder.value  # type: ignore[index]
-            builder = None
-        if event == "map_key":
-            if value == key:
-                return members
-            name, builder = value, ijson.ObjectBuilder()
-        elif event != "start_map":
-            break
-    raise _Malformed(f'no "{key}" found')
-
-
-def _yajl_message(error: Exception) -> str:
-    """ijson's (yajl's) message in one line: what is wrong, and the text where it was found."""
-    text = error.args[0] if error.args else ""
-    text = text.decode("utf-8", errors="replace") if isinstance(text, bytes) else str(text)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    what = (lines or ["unreadable JSON"])[0].split(": ", 1)[-1].rstrip(".")
-    what = _YAJL_MESSAGES.get(what, what)
-    near = lines[1] if len(lines) > 2 else ""  # yajl shows the text around the error, then "(right here) ---^"
-    return f"{what} near {near[:40]!r}" if near else what
-
-
 # --- DiscordChatExporter JSON ------------------------------------------------------------------------
 
 _DCE_JSON = re.compile(r'\s*\{\s*"guild"\s*:\s*\{')
@@ -265,13 +167,13 @@ class DceJsonImporter:
     def _records(self, file: ExportFile) -> Iterator[Record]:
         done = -1  # records read; -1 while still in the guild/channel header
         with file.open() as raw:
-            events = _json_events(raw)
+            events = json_events(raw)
             try:
-                chat = _dce_chat(_members_before(events, "messages"))
+                chat = _dce_chat(members_before(events, "messages"))
                 done = 0
-                for done, record in enumerate(_array_items(_until_closed(events, "messages"), "messages"), 1):
+                for done, record in enumerate(array_items(until_closed(events, "messages"), "messages"), 1):
                     yield _dce_message(record, Source(file.name, done), chat)
-            except _Malformed as exc:
+            except Malformed as exc:
                 line = done + 1 if done >= 0 else None
                 raise ImportFileError(file.name, line, f"malformed DiscordChatExporter JSON: {exc}") from None
 
@@ -412,49 +314,6 @@ def _dce_csv_message(source: Source, row: dict[str, str], chat: str, channel_id:
 # --- Discord data package --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
-def _zip_names(path: Path, _stamp: tuple[int, int]) -> frozenset[str]:
-    with zipfile.ZipFile(path) as archive:
-        return frozenset(archive.namelist())
-
-
-@dataclass(frozen=True)
-class _Folder:
-    """A folder on disk (member None) or inside a zip (member: its path there, "" for the zip's root)."""
-
-    path: Path
-    member: str | None = None
-
-    @classmethod
-    def of(cls, file: ExportFile) -> _Folder:
-        if file.member is None:
-            return cls(file.path.parent)
-        return cls(file.path, posixpath.dirname(file.member))
-
-    def parent(self) -> _Folder | None:
-        if self.member is None:
-            return _Folder(self.path.parent)
-        return _Folder(self.path, posixpath.dirname(self.member)) if self.member else None
-
-    def file(self, *parts: str) -> ExportFile | None:
-        if self.member is None:
-            target = self.path.joinpath(*parts)
-            return ExportFile(target) if target.is_file() else None
-        name = posixpath.join(self.member, *parts)
-        return ExportFile(self.path, name) if name in self._names() else None
-
-    def subfolders(self) -> list[str]:
-        if self.member is None:
-            return sorted(child.name for child in self.path.iterdir() if child.is_dir())
-        prefix = f"{self.member}/" if self.member else ""
-        inner = (name[len(prefix) :] for name in self._names() if name.startswith(prefix))
-        return sorted({name.split("/", 1)[0] for name in inner if "/" in name})
-
-    def _names(self) -> frozenset[str]:
-        stat = self.path.stat()
-        return _zip_names(self.path, (stat.st_mtime_ns, stat.st_size))
-
-
 @dataclass(frozen=True)
 class _Channel:
     id: str
@@ -481,7 +340,7 @@ class DiscordPackageImporter:
 
     def sniff(self, file: ExportFile) -> bool:
         base = PurePosixPath(file.member or file.path.name).name.lower()
-        if base not in _PACKAGE_FILES or _Folder.of(file).file("channel.json") is None:
+        if base not in _PACKAGE_FILES or Folder.of(file).file("channel.json") is None:
             return False
         head = _head_text(file).lstrip()
         if not head:
@@ -503,19 +362,19 @@ class DiscordPackageImporter:
 def _package_json(file: ExportFile) -> Iterator[_Row | Skipped]:
     done = 0  # records read: an error is in the next one
     with file.open() as raw:
-        events = _json_events(raw)
+        events = json_events(raw)
         try:
             first = next(events, None)
             if first is None:
                 return  # a 0-byte file
             # ijson reads on to the end: anything after the array (a file joined to another?) is an error.
-            for done, record in enumerate(_array_items(itertools.chain([first], events), ""), 1):
+            for done, record in enumerate(array_items(itertools.chain([first], events), ""), 1):
                 source = Source(file.name, done)
                 if isinstance(record, dict):
                     yield _Row(source, *(record.get(key) for key in _PACKAGE_CSV_HEADER))
                 else:
                     yield Skipped(source, "not a message object", str(record)[:200])
-        except _Malformed as exc:
+        except Malformed as exc:
             raise ImportFileError(file.name, done + 1, f"malformed Discord messages.json: {exc}") from None
 
 
@@ -548,20 +407,9 @@ def _package_message(row: _Row, channel: _Channel) -> Record:
     return Message(PLATFORM, channel.chat, channel.owner, stamp, text, kind, file, line, id=_id(row.id), extra=extra)
 
 
-def _read_json(file: ExportFile | None) -> Any:
-    """A small side file's JSON, or None when it is missing or unreadable (a name is then guessed)."""
-    if file is None:
-        return None
-    try:
-        with file.open() as stream:
-            return json.loads(stream.read().decode("utf-8-sig"))
-    except (OSError, ValueError):
-        return None
-
-
 def _channel(file: ExportFile) -> _Channel:
-    folder = _Folder.of(file)
-    info = _read_json(folder.file("channel.json"))
+    folder = Folder.of(file)
+    info = side_json(folder.file("channel.json"))
     info = info if isinstance(info, dict) else {}
     folder_name = PurePosixPath(folder.member or folder.path.name).name
     channel_id = _id(info.get("id")) or folder_name.removeprefix("c")  # folders are c<id>, once <id>
@@ -593,16 +441,16 @@ def _recipient(value: object) -> str:
 
 
 @lru_cache(maxsize=16)
-def _index(root: _Folder) -> dict[str, str]:
+def _index(root: Folder) -> dict[str, str]:
     """index.json next to the channel folders: {channel id: display name} ("None" where Discord had none)."""
-    data = _read_json(root.file("index.json"))
+    data = side_json(root.file("index.json"))
     if not isinstance(data, dict):
         return {}
     return {str(key): value for key, value in data.items() if isinstance(value, str) and value != "None"}
 
 
 @lru_cache(maxsize=16)
-def _owner(package: _Folder | None) -> tuple[str, str | None]:
+def _owner(package: Folder | None) -> tuple[str, str | None]:
     """The account owner's display name and id from <package>/account/user.json, whatever the folder's
     language: the package's messages are all theirs, and their name is how they are recognised as "me"."""
     if package is None:
@@ -612,7 +460,7 @@ def _owner(package: _Folder | None) -> tuple[str, str | None]:
     except OSError:
         folders = []
     for folder in dict.fromkeys(folders):
-        user = _read_json(package.file(folder, "user.json"))
+        user = side_json(package.file(folder, "user.json"))
         if not isinstance(user, dict):
             continue
         name, user_id = _str(user.get("global_name")) or _str(user.get("username")), _id(user.get("id"))
