@@ -193,6 +193,8 @@ def import_(
             highlight=False,
             soft_wrap=True,
         )
+    if summary.older_note:
+        out.print(summary.older_note, highlight=False, soft_wrap=True)
     out.print(f"next: {summary.next_step}", highlight=False, soft_wrap=True)
 
 

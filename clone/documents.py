@@ -93,10 +93,10 @@ def import_documents(
     result = read_documents(
         paths, author=author, me=[*names(me), *saved_aliases(workspace)], max_chars=options.max_document_chars
     )
+    if not result.documents:  # nothing is written
+        raise CloneError(f"{', '.join(map(str, paths))}: no documents found ({_reasons(result.reports)})")
     stored = load_documents(workspace)
     fresh = _new_documents(result.documents, {row["id"] for row in stored})
-    if not fresh and not stored:
-        raise CloneError(f"{', '.join(map(str, paths))}: no documents found ({_reasons(result.reports)})")
     redactor = _document_redactor(workspace, options, me)
     rows = [_row(doc_id, d, redactor) for doc_id, d in fresh]
     _hold_out(rows, options.test_fraction)
