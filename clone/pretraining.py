@@ -5,8 +5,9 @@ tokens (trl's SFTTrainer on a text dataset: every token has a loss; long documen
 
 On with the recipe key ``pretrain_epochs`` (or ``pretrain_max_steps``), at ``pretrain_learning_rate``; its record
 (documents, tokens, steps, the held-out documents' loss before and after) goes into run.json under ``pretrain``.
-The person's held-out documents are never trained on: they measure the stage. A continued run
-(`clone train --continue`) pre-trains only on the documents its parent has not seen.
+The person's held-out documents are never trained on: they measure the stage. run.json's ``heldout_loss_before``
+(the chat replies) is then the loss after the stage, before SFT. A continued run (`clone train --continue`)
+pre-trains only on the documents its parent has not seen; a resumed one (`--resume`) does not run the stage again.
 """
 
 from __future__ import annotations

@@ -170,8 +170,10 @@ def train(
 
         model = PeftModel.from_pretrained(model, workspace.model / "adapter", is_trainable=True)
     pretrained = None
-    if pretraining.wanted(recipe):
+    if pretraining.wanted(recipe) and checkpoint is None:
         model, pretrained = pretraining.pretrain(workspace, model, tokenizer, recipe, parent, show_progress)
+    elif pretraining.wanted(recipe):  # the checkpoint holds the adapter the stage trained, and SFT after it
+        pretrained = {"skipped": "resumed from a checkpoint taken after the stage"}
 
     trainer = SFTTrainer(
         model=model,
@@ -179,7 +181,7 @@ def train(
         train_dataset=train_rows.select_columns(["messages"]),
         eval_dataset=eval_set,
         processing_class=tokenizer,
-        peft_config=None if parent or pretrained else lora_config(recipe),
+        peft_config=None if parent or is_adapter(model) else lora_config(recipe),
         callbacks=callbacks(recipe, show_progress),
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; our callback reports instead
@@ -229,6 +231,13 @@ def train(
     if not recipe.keep_checkpoints:
         shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # the run is done: nothing to resume
     return result
+
+
+def is_adapter(model) -> bool:
+    """Whether ``model`` already carries a LoRA adapter (the parent's, or one the pre-training stage trained)."""
+    from peft import PeftModel
+
+    return isinstance(model, PeftModel)
 
 
 def continued_recipe(parent: dict[str, Any], recipe: Recipe | str | None) -> Recipe | str:

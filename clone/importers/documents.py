@@ -179,6 +179,8 @@ def _whole_file(file: ExportFile, fmt: str, author: str | None, max_chars: int) 
         raise _Unreadable("empty document")
     if fmt != "docx" and size > 4 * max_chars:  # UTF-8 takes at most 4 bytes a character: longer for sure
         raise _Unreadable(_too_long(size, max_chars))
+    if size > MAX_DOCX_BYTES:
+        raise _Unreadable(f"a .docx of {size:,} bytes: more than the {MAX_DOCX_BYTES:,} a Word document is read to")
     with file.open() as stream:
         raw = stream.read(MAX_DOCX_BYTES + 1)
     stem = Path(file.member or file.path).stem
