@@ -200,3 +200,16 @@ def test_document_flags_shared_with_the_dataset_have_its_defaults():
 
     for name in ("test_fraction", "redact", "redact_names"):  # `clone import` has one flag for both
         assert default_of(DocumentOptions, name) == default_of(DatasetOptions, name), name
+
+
+def test_a_zip_of_documents_is_read_member_by_member(tmp_path):
+    essay = _docx(tmp_path / "essay.docx", "Essay", ["A paragraph of my own."])
+    archive_path = tmp_path / "writing.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        archive.writestr("notes/2025-01-02.md", f"# New year\n\n{NOTE}")
+        archive.write(essay, "essay.docx")  # a Word document inside a zip is read whole, not opened as a folder
+        archive.writestr("notes/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = read_documents([archive_path])
+    assert sorted(d.title for d in result.documents) == ["Essay", "New year"]
+    [skipped] = [r for r in result.reports if r.skipped]
+    assert skipped.file == f"{archive_path}!notes/logo.png" and "binary .png file" in next(iter(skipped.skipped))
