@@ -77,15 +77,16 @@ def main() -> None:
     parser.add_argument("--sft-steps", type=int, default=18, help="SFT optimizer steps of each run (the demo's 18)")
     parser.add_argument("--pretrain-steps", type=int, default=8, help="pre-training steps of the second run")
     parser.add_argument("--samples", type=int, default=20, help="held-out replies `clone eval` answers")
+    parser.add_argument("--seed", type=int, default=42, help="the recipe's seed (data order, LoRA init)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workspace = workspace_with_documents(Path(tmp))
         runs = [
-            measure(workspace, "SFT only", clone.load_recipe(max_steps=args.sft_steps), args.samples),
+            measure(workspace, "SFT only", clone.load_recipe(max_steps=args.sft_steps, seed=args.seed), args.samples),
             measure(
                 workspace,
                 f"pre-train {args.pretrain_steps} steps + SFT",
-                clone.load_recipe(max_steps=args.sft_steps, pretrain_max_steps=args.pretrain_steps),
+                clone.load_recipe(max_steps=args.sft_steps, pretrain_max_steps=args.pretrain_steps, seed=args.seed),
                 args.samples,
             ),
         ]

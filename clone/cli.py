@@ -661,7 +661,7 @@ def forget(
     result = forget_person(person, Workspace(workspace))
     out.print(
         f"forgot {result.person}: {result.messages} messages, {result.samples} samples, {result.memories} "
-        f"remembered conversations, {result.feedback} feedback records",
+        f"remembered conversations, {result.feedback} feedback records, {result.documents} documents",
         highlight=False,
     )
     for what in result.retrain:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -101,7 +102,7 @@ def import_documents(
     rows = [_row(doc_id, d, redactor) for doc_id, d in fresh]
     _hold_out(rows, options.test_fraction)
     workspace.create()
-    write_text_atomic(store_path(workspace), "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in stored + rows))
+    _write_store(workspace, stored + rows)
     write_json_atomic(workspace.documents / "import-report.json", [_report_row(r) for r in result.reports])
     return DocumentImport(
         workspace,
@@ -114,6 +115,10 @@ def import_documents(
         words=sum(r["words"] for r in rows),
         redacted=redactor.counts() if redactor else {},
     )
+
+
+def _write_store(workspace: Workspace, rows: list[dict[str, Any]]) -> None:
+    write_text_atomic(store_path(workspace), "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 def load_documents(workspace: Workspace, split: str | None = None) -> list[dict[str, Any]]:
@@ -198,3 +203,18 @@ def document_counts(workspace: Workspace) -> dict[str, int]:
         "test": sum(r["split"] == "test" for r in rows),
         "family": sum(r["author"] is not None for r in rows),
     }
+
+
+def forget_documents(workspace: Workspace, person: str, named: re.Pattern[str]) -> int:
+    """`clone forget PERSON`: drop the documents they wrote and those whose title or text names them."""
+    rows = load_documents(workspace)
+    kept = [
+        r
+        for r in rows
+        if (r["author"] or "").casefold() != person.strip().casefold()
+        and not named.search(r["title"])
+        and not named.search(r["text"])
+    ]
+    if len(kept) < len(rows):
+        _write_store(workspace, kept)
+    return len(rows) - len(kept)

@@ -213,3 +213,23 @@ def test_a_zip_of_documents_is_read_member_by_member(tmp_path):
     assert sorted(d.title for d in result.documents) == ["Essay", "New year"]
     [skipped] = [r for r in result.reports if r.skipped]
     assert skipped.file == f"{archive_path}!notes/logo.png" and "binary .png file" in next(iter(skipped.skipped))
+
+
+def test_forget_takes_a_person_out_of_the_documents(tmp_path):
+    from clone.dataset.build import DatasetOptions, build_dataset
+    from clone.forgetting import forget
+    from tests.test_training import _history
+
+    workspace = Workspace(tmp_path / "ws")
+    build_dataset(_history(), "Maya", workspace, DatasetOptions(test_fraction=0))
+    notes, letters = tmp_path / "notes", tmp_path / "letters"
+    notes.mkdir(), letters.mkdir()
+    (notes / "a.md").write_text(f"{NOTE}Climbed with Sam today.\n", encoding="utf-8")
+    (notes / "b.md").write_text(f"{NOTE}Alone at the wall.\n", encoding="utf-8")
+    (letters / "rose.txt").write_text("My dear Maya, the plums came early.\n", encoding="utf-8")
+    import_documents(notes, workspace)
+    import_documents(letters, workspace, author="Grandma Rose")
+
+    assert forget("grandma rose", workspace).documents == 1  # the family corpus by her goes
+    assert forget("Sam", workspace).documents == 1  # and every document naming someone forgotten
+    assert [r["text"].splitlines()[-1] for r in load_documents(workspace)] == ["Alone at the wall."]
