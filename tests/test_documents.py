@@ -96,6 +96,15 @@ def test_every_file_becomes_documents_or_a_skip_with_its_reason(tmp_path):
     assert dict(reports["blog.xml"].skipped) == skipped_posts
 
 
+def test_a_huge_file_is_skipped_before_it_is_read(tmp_path):
+    dump = tmp_path / "dump.md"
+    dump.write_text("x" * 50_000, encoding="utf-8")
+    [report] = read_documents([dump], max_chars=1_000).reports
+    assert list(report.skipped) == [
+        "longer than 1,000 characters (50,000 bytes): skipped, not cut (raise max_document_chars if it is real writing)"
+    ]
+
+
 def test_wordpress_entities_are_refused_and_broken_xml_keeps_what_came_before(tmp_path):
     bomb = tmp_path / "bomb.xml"
     bomb.write_text(

@@ -158,9 +158,9 @@ def _checked(document: Document, max_chars: int) -> Document:
     return document
 
 
-def _too_long(size: int, max_chars: int) -> str:
+def _too_long(size: int, max_chars: int, unit: str = "") -> str:
     return (
-        f"longer than {max_chars:,} characters ({size:,}): skipped, not cut "
+        f"longer than {max_chars:,} characters ({size:,}{unit}): skipped, not cut "
         "(raise max_document_chars if it is real writing)"
     )
 
@@ -178,7 +178,7 @@ def _whole_file(file: ExportFile, fmt: str, author: str | None, max_chars: int) 
     if size == 0:
         raise _Unreadable("empty document")
     if fmt != "docx" and size > 4 * max_chars:  # UTF-8 takes at most 4 bytes a character: longer for sure
-        raise _Unreadable(_too_long(size, max_chars))
+        raise _Unreadable(_too_long(size, max_chars, " bytes"))
     if size > MAX_DOCX_BYTES:
         raise _Unreadable(f"a .docx of {size:,} bytes: more than the {MAX_DOCX_BYTES:,} a Word document is read to")
     with file.open() as stream:
