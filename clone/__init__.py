@@ -5,6 +5,7 @@ The library has the same verbs as the CLI (`clone VERB --help` describes each)::
     import clone
     ws = clone.Workspace("maya")
     clone.import_(["WhatsApp Chat with Sam.txt"], me="Maya Chen", workspace=ws)   # clone import
+    clone.import_documents(["notes/"], workspace=ws)                               # clone import --documents
     clone.train(ws, clone.load_recipe(epochs=1))                                   # clone train
     maya = clone.Clone.load(ws)                                                    # clone talk
     with_sam = maya.conversation("Sam Okafor")
@@ -30,6 +31,7 @@ from clone.audit import AuditConfig, AuditResult, audit
 from clone.chat import Clone, Conversation
 from clone.dataset import DatasetOptions, build_dataset, load_dataset_dict
 from clone.dataset.build import DatasetSummary
+from clone.documents import DocumentImport, DocumentOptions, import_documents
 from clone.errors import CloneError
 from clone.eval import EvalResult, evaluate
 from clone.exporting import ExportResult, export
@@ -38,7 +40,7 @@ from clone.importers import ImportResult, load
 from clone.importing import ImportSummary, import_
 from clone.improvement import ImproveConfig, ImproveResult, improve, improve_config
 from clone.inspection import inspect
-from clone.messages import Kind, Message, Skipped, Source
+from clone.messages import Document, Kind, Message, Skipped, Source
 from clone.recipes import Recipe, load_recipe
 from clone.training import TrainResult, train
 from clone.workspace import Workspace
@@ -51,6 +53,9 @@ __all__ = [
     "Conversation",
     "DatasetOptions",
     "DatasetSummary",
+    "Document",
+    "DocumentImport",
+    "DocumentOptions",
     "EvalResult",
     "ExportResult",
     "GenerationSettings",
@@ -70,6 +75,7 @@ __all__ = [
     "evaluate",
     "export",
     "import_",
+    "import_documents",
     "improve",
     "improve_config",
     "inspect",

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from clone.audit import AuditConfig
 from clone.dataset.build import DatasetOptions
+from clone.documents import DocumentOptions
 from clone.errors import CloneError
 from clone.eval import evaluate
 from clone.generation import GenerationSettings
@@ -65,6 +66,7 @@ def defaults(function) -> dict[str, Any]:
 
 
 DATASET = DatasetOptions()
+DOCUMENTS = DocumentOptions()
 SAMPLING = GenerationSettings()
 
 
@@ -116,6 +118,26 @@ def import_(
     memory_tokens: Annotated[int, flag(DatasetOptions, "memory_tokens", metavar="N")] = DATASET.memory_tokens,
     canaries: Annotated[int, flag(DatasetOptions, "canaries", metavar="N")] = DATASET.canaries,
     canary_repeats: Annotated[int, flag(DatasetOptions, "canary_repeats", metavar="N")] = DATASET.canary_repeats,
+    documents: Annotated[
+        bool,
+        typer.Option(
+            "--documents",
+            metavar="",
+            help="Read the paths as your long-form writing (Markdown, text, HTML, WordPress .xml, .docx, your "
+            "sent e-mails) for the pre-training stage, not as chats.",
+        ),
+    ] = False,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help='Read the paths as documents by someone else ("Grandma Rose"): a family corpus, used in '
+            "pre-training only, never as your voice.",
+        ),
+    ] = None,
+    max_document_chars: Annotated[
+        int, flag(DocumentOptions, "max_document_chars", metavar="N")
+    ] = DOCUMENTS.max_document_chars,
 ) -> None:
     """Read chat exports and build the training dataset in the workspace.
 
@@ -128,6 +150,10 @@ def import_(
     from clone.importers import load
     from clone.importing import import_ as import_exports
 
+    if documents or author is not None:
+        options = DocumentOptions(max_document_chars, test_fraction, redact, redact_names)
+        _import_documents(paths, Workspace(workspace), author, me, options)
+        return
     with err.status("reading exports...") as status:
         result = load(paths, on_file=lambda f: status.update(f"reading {f.name}"))
     _print_import_table(result.reports, result.ignored)
@@ -172,6 +198,31 @@ def import_(
             highlight=False,
             soft_wrap=True,
         )
+    if summary.older_note:
+        out.print(summary.older_note, highlight=False, soft_wrap=True)
+    out.print(f"next: {summary.next_step}", highlight=False, soft_wrap=True)
+
+
+def _import_documents(paths: list[Path], ws: Workspace, author: str | None, me: list[str], options) -> None:
+    from clone.documents import import_documents
+
+    with err.status("reading documents..."):
+        summary = import_documents(paths, ws, author=author, me=me, options=options)
+    table = Table("file", "format", "documents", "skipped", title="Documents")
+    for r in summary.files:
+        skipped = ", ".join(f"{n} {reason}" for reason, n in r.skipped.items()) or "0"
+        table.add_row(Path(r.file).name, r.format, str(r.messages), skipped)
+    err.print(table)
+    whose = f"by {summary.author} (family corpus: pre-training only)" if summary.author else "by you"
+    out.print(
+        f"{summary.added} new documents {whose}, {summary.words} words ({summary.known} already there, "
+        f"{summary.held_out} held out to measure the stage); the store holds "
+        + ", ".join(f"{n} by {who or 'you'}" for who, n in summary.stored.items()),
+        highlight=False,
+        soft_wrap=True,
+    )
+    if any(summary.redacted.values()):
+        out.print("redacted: " + ", ".join(f"{n} {k}" for k, n in summary.redacted.items() if n), highlight=False)
     out.print(f"next: {summary.next_step}", highlight=False, soft_wrap=True)
 
 
@@ -195,6 +246,16 @@ def _print_import_table(reports, ignored) -> None:
         err.print(
             f"[dim]{len(ignored)} file(s) are not chat exports and were left alone (e.g. {Path(ignored[0]).name})[/]"
         )
+
+
+def _pretrain_line(stage: dict[str, Any]) -> str:
+    if "skipped" in stage:
+        return f"pre-training skipped: {stage['skipped']}"
+    line = f"pre-trained on {stage['documents']} documents ({stage['words']} words) in {stage['steps']} steps"
+    before, after = stage["heldout_document_loss_before"], stage["heldout_document_loss_after"]
+    if before is not None:
+        line += f"; held-out documents' loss {before:.3f} -> {after:.3f}"
+    return line
 
 
 @app.command()
@@ -244,10 +305,13 @@ def train(
         args = ["--recipe", recipe, *(f"--set={item}" for item in set_), "--workspace", str(workspace)]
         launch_processes(launch, [*args, *(["--resume"] if resume else []), *(["--continue"] if continue_ else [])])
         return
-    chosen = None if resume else load_recipe(recipe, set_)
+    # --continue alone goes on with the current clone's own recipe; a named recipe or --set must fit its base model
+    parents_recipe = continue_ and recipe == DEFAULT_RECIPE and not set_
+    chosen = None if resume or parents_recipe else load_recipe(recipe, set_)
     ws.read_manifest()  # nothing imported: say so before announcing anything
     if is_main_process():
-        out.print("resuming the last run ..." if resume else f"training [bold]{chosen.model}[/] ({recipe}) ...")
+        doing = f"training [bold]{chosen.model}[/] ({recipe}) ..." if chosen else "continuing the current clone ..."
+        out.print("resuming the last run ..." if resume else doing)
     result = train_clone(ws, chosen, resume=resume, continue_training=continue_)
     if not is_main_process():
         return
@@ -257,6 +321,8 @@ def train(
             f"after {result.heldout_loss_after:.3f}"
         )
     run = result.run
+    if stage := run.get("pretrain"):
+        out.print(_pretrain_line(stage), highlight=False)
     lineage = (
         f", continued from v{run['parent']} on {run['new_samples']} new + {run['replayed_samples']} replayed samples"
         if run["continued"]
@@ -621,7 +687,7 @@ def forget(
     result = forget_person(person, Workspace(workspace))
     out.print(
         f"forgot {result.person}: {result.messages} messages, {result.samples} samples, {result.memories} "
-        f"remembered conversations, {result.feedback} feedback records",
+        f"remembered conversations, {result.feedback} feedback records, {result.documents} documents",
         highlight=False,
     )
     for what in result.retrain:

@@ -3,7 +3,8 @@
 Their chats are every chat they wrote in or that is named after them (as `exclude` means in DatasetOptions).
 What goes: the messages they sent and their one-to-one chats from the raw store, every training and held-out sample
 from their chats or naming them, their memories (and they stay out of every rebuild and later import: the memory's
-decisions.json lists them), and the feedback records that mention them. The trained clone learnt from them too:
+decisions.json lists them), the feedback records that mention them, and the documents they wrote (a family
+corpus by them) or that name them. The trained clone learnt from them too:
 that needs a new `clone train`, which the result says.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from clone.documents import forget_documents
 from clone.errors import CloneError
 from clone.workspace import Workspace, atomic_dir, private, write_text_atomic
 
@@ -23,6 +25,7 @@ class ForgetResult:
     samples: int = 0  # removed from the dataset (train + test)
     memories: int = 0  # conversations removed from memory
     feedback: int = 0  # feedback records removed
+    documents: int = 0  # documents by them or naming them, removed from the document store
     retrain: list[str] = field(default_factory=list)  # what still holds them: the trained clone, its exports
 
 
@@ -39,6 +42,7 @@ def forget(person: str, workspace: Workspace | None = None) -> ForgetResult:
     _forget_samples(workspace, chats, named, result)
     result.memories = _forget_memories(workspace, person)
     result.feedback = _forget_feedback(workspace, named)
+    result.documents = forget_documents(workspace, person, named)
     result.retrain = [
         f"{path.name}/ (retrain: {workspace.command('train')})"
         for path in (workspace.model, workspace.root / "clone-sft", workspace.root / "export")

@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from clone.dataset.build import DatasetOptions, DatasetSummary, build_dataset, load_messages, previous_split
@@ -38,6 +39,22 @@ class ImportSummary:
     new_samples: int = 0  # samples (conversations) the earlier dataset did not hold
     new_contacts: list[str] = field(default_factory=list)  # people who were not in the workspace before
     added: bool = False  # imported into a workspace that held an import already
+    # an older export: its newest message is older than the newest stored one (then these say when each ends)
+    older_export: bool = False
+    export_ends: datetime | None = None
+    stored_ends: datetime | None = None
+
+    @property
+    def older_note(self) -> str:
+        """What the report says of an older export (empty for any other import)."""
+        if not self.older_export:
+            return ""
+        return (
+            f"an older export: it ends {self.export_ends:%Y-%m-%d %H:%M}, before the newest stored message "
+            f"({self.stored_ends:%Y-%m-%d %H:%M}); {self.new_messages} of its messages were new, "
+            f"{self.known_messages} already there. Its conversations from before the held-out ones go to training, "
+            "so the held-out split stays the newest"
+        )
 
     @property
     def next_step(self) -> str:
@@ -73,6 +90,8 @@ def import_(
 
             build_memory(workspace)  # keep `clone memory` current; unchanged conversations keep their embeddings
     known_people, samples_now = {m.sender for m in stored}, previous_split(workspace)
+    export_ends = max((m.timestamp for m in result.messages), default=None)
+    stored_ends = max((m.timestamp for m in stored), default=None)
     return ImportSummary(
         workspace,
         result.reports,
@@ -83,6 +102,9 @@ def import_(
         new_samples=len(samples_now.keys() - (previous or {}).keys()),
         new_contacts=sorted({m.sender for m in new if m.sender and m.sender not in known_people} if stored else []),
         added=bool(stored),
+        older_export=bool(export_ends and stored_ends and export_ends < stored_ends),
+        export_ends=export_ends,
+        stored_ends=stored_ends,
     )
 
 

@@ -70,3 +70,18 @@ class Skipped:
     source: Source
     reason: str
     text: str = ""
+
+
+@dataclass(slots=True)
+class Document:
+    """A piece of long-form writing (a note, a journal page, a blog post, a sent e-mail): what the pre-training
+    stage learns language from, never a chat turn. ``author`` None: the person themselves; a name: a family
+    corpus by someone else (`clone import --author`), learnt from before the person's chats, never as their voice."""
+
+    path: str  # the file's display name, as Source.file ("notes.zip!2025/march.md")
+    title: str
+    author: str | None
+    date: datetime | None  # when it was written, where the file says so
+    text: str
+    source: str  # the format it was read from: "markdown", "text", "html", "wordpress", "docx", "email"
+    line: int = 1  # the record within the file (a WordPress export's item, an mbox's message)

@@ -34,6 +34,12 @@ class Recipe:
     replay_share: float = setting(
         0.25, "`clone train --continue`: share of the samples trained before that are replayed beside the new ones."
     )
+    # continued pre-training on the workspace's documents, before SFT (clone/pretraining.py)
+    pretrain_epochs: float = setting(
+        0.0, "Passes over the workspace's documents (plain LM loss, same LoRA) before SFT; 0: no pre-training stage."
+    )
+    pretrain_max_steps: int = setting(-1, "Optimizer steps of the pre-training stage; > 0 overrides pretrain_epochs.")
+    pretrain_learning_rate: float = setting(2e-4, "Peak learning rate of the pre-training stage.")
     # optimisation
     epochs: float = setting(3.0, "Passes over the training samples.")
     max_steps: int = setting(-1, "Optimizer steps; > 0 overrides epochs.")
@@ -83,6 +89,8 @@ class Recipe:
             (0 <= self.lora_dropout < 1, "lora_dropout must be in [0, 1)"),
             (self.heldout_samples >= 0, "heldout_samples must be 0 (all) or more"),
             (0 <= self.replay_share <= 1, "replay_share must be in [0, 1]"),
+            (self.pretrain_epochs >= 0, "pretrain_epochs must not be negative"),
+            (0 < self.pretrain_learning_rate < 0.01, "pretrain_learning_rate must be in (0, 0.01)"),
             (self.lr_scheduler in SCHEDULERS, f"lr_scheduler must be one of {', '.join(SCHEDULERS)}"),
             (not (self.qlora and self.model.startswith("bundled:")), "qlora needs a full-precision base model"),
             (not self.early_stopping_patience or self.eval_steps > 0, "early_stopping_patience needs eval_steps"),

@@ -7,12 +7,12 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from clone import models, templates, versions
+from clone import models, pretraining, templates, versions
 from clone.cpu_speed import bf16_adapter_inputs, compact_lm_head, cpu_bf16
 from clone.dataset import load_dataset_dict
 from clone.dataset.samples import sample_key
@@ -146,9 +146,8 @@ def train(
             raise CloneError(f"{workspace.checkpoints}: no checkpoint to resume from (set save_steps in the recipe)")
         recipe = from_dict(json.loads((workspace.checkpoints / "recipe.json").read_text()))  # the same run goes on
     else:
+        recipe = continued_recipe(parent, recipe) if parent else recipe
         recipe = load_recipe(recipe) if isinstance(recipe, str) or recipe is None else recipe
-        if parent:
-            recipe = replace(recipe, model=parent["base_model"])  # the adapter belongs to its base model
         if is_main_process():
             shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # never pick up another run's checkpoints
         if recipe.save_steps > 0 and is_main_process():
@@ -170,6 +169,11 @@ def train(
         from peft import PeftModel
 
         model = PeftModel.from_pretrained(model, workspace.model / "adapter", is_trainable=True)
+    pretrained = None
+    if pretraining.wanted(recipe) and checkpoint is None:
+        model, pretrained = pretraining.pretrain(workspace, model, tokenizer, recipe, parent, show_progress)
+    elif pretraining.wanted(recipe):  # the checkpoint holds the adapter the stage trained, and SFT after it
+        pretrained = {"skipped": "resumed from a checkpoint taken after the stage"}
 
     trainer = SFTTrainer(
         model=model,
@@ -177,7 +181,7 @@ def train(
         train_dataset=train_rows.select_columns(["messages"]),
         eval_dataset=eval_set,
         processing_class=tokenizer,
-        peft_config=None if parent else lora_config(recipe),
+        peft_config=None if parent or is_adapter(model) else lora_config(recipe),
         callbacks=callbacks(recipe, show_progress),
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw log dicts; our callback reports instead
@@ -207,6 +211,10 @@ def train(
         # what this adapter has learnt from, so a continued run knows what is new
         "improvements": (parent or {}).get("improvements", []),  # a continued clone keeps what it learnt from
         "trained_samples": sorted({*(parent or {}).get("trained_samples", []), *map(sample_key, data["train"])}),
+        "pretrain": pretrained,  # the pre-training stage's record (None: no stage)
+        "pretrained_documents": sorted(
+            {*(parent or {}).get("pretrained_documents", []), *(pretrained or {}).pop("document_ids", [])}
+        ),
         "seconds": round(time.time() - started, 1),
         "world_size": trainer.args.world_size,  # processes that trained together (DDP through torchrun)
         "log_history": trainer.state.log_history,
@@ -223,6 +231,28 @@ def train(
     if not recipe.keep_checkpoints:
         shutil.rmtree(workspace.checkpoints, ignore_errors=True)  # the run is done: nothing to resume
     return result
+
+
+def is_adapter(model) -> bool:
+    """Whether ``model`` already carries a LoRA adapter (the parent's, or one the pre-training stage trained)."""
+    from peft import PeftModel
+
+    return isinstance(model, PeftModel)
+
+
+def continued_recipe(parent: dict[str, Any], recipe: Recipe | str | None) -> Recipe | str:
+    """The recipe of a continued run: the parent's own when none is given; a given one must name the base model
+    the parent's adapter was trained on, since an adapter fits only its own base."""
+    if recipe is None:
+        return from_dict(parent["recipe"], "the current clone's recipe (run.json)")
+    chosen = load_recipe(recipe) if isinstance(recipe, str) else recipe
+    if chosen.model != parent["base_model"]:
+        raise CloneError(
+            f"the current clone (v{parent.get('version')}) was trained on {parent['base_model']}, and this recipe "
+            f"names {chosen.model}: an adapter fits only its own base model. Continue it with "
+            f"--set model={parent['base_model']}, or train {chosen.model} from scratch without --continue"
+        )
+    return chosen
 
 
 def continued_samples(rows, parent: dict[str, Any], recipe: Recipe):

@@ -55,6 +55,10 @@ class Workspace:
         return self.root / "import-report.json"
 
     @property
+    def documents(self) -> Path:
+        return self.root / "documents"  # long-form writing for the pre-training stage (clone.documents)
+
+    @property
     def memory(self) -> Path:
         return self.root / "memory"  # what the clone remembers (clone.memory), from the redacted conversations
 

@@ -39,3 +39,25 @@ def test_a_newer_export_adds_only_what_is_new(tmp_path):
 
     third = import_(newer, "Maya Chen", workspace, options)  # nothing new
     assert third.new_messages == 0 and third.new_samples == 0 and previous_split(workspace) == after
+
+
+def test_an_export_older_than_everything_stored_trains_and_says_so(tmp_path):
+    older, newer = halves(tmp_path)
+    workspace, options = Workspace(tmp_path / "ws"), DatasetOptions(test_fraction=0.2)
+    import_(newer, "Maya Chen", workspace, options)
+    before = previous_split(workspace)
+
+    added = import_(older, "Maya Chen", workspace, options)  # last year's export, imported after this year's
+    assert added.older_export and added.new_messages > 0 and added.new_samples > 0
+    assert added.export_ends < added.stored_ends and "an older export: it ends" in added.older_note
+    after = previous_split(workspace)
+    assert all(after[key] == split for key, split in before.items())  # nothing stored was lost or moved
+    assert {after[key] for key in after.keys() - before.keys()} == {"train"}  # the held-out split stays the newest
+
+    again = import_(older, "Maya Chen", workspace, options)  # the same old export once more: nothing new
+    assert (
+        again.older_export
+        and again.new_messages == 0
+        and f"0 of its messages were new, {again.known_messages}" in (again.older_note)
+    )
+    assert not import_(newer, "Maya Chen", workspace, options).older_note  # an export as new as the store: no note

@@ -121,11 +121,14 @@ def split_by_time(
     as it was; then only the new conversations are split, the newest of them held out."""
     if previous:
         known = [c for c in conversations if conversation_key(c) in previous]
-        new_train, new_test = split_by_time(
-            [c for c in conversations if conversation_key(c) not in previous], test_fraction
-        )
+        held = [c for c in known if previous[conversation_key(c)] != "train"]
+        # New conversations from before the held-out ones (an older export) train: the held-out set stays the future.
+        horizon = min((c.start for c in held), default=None)
+        fresh = [c for c in conversations if conversation_key(c) not in previous]
+        earlier = [c for c in fresh if horizon is not None and c.start < horizon]
+        new_train, new_test = split_by_time([c for c in fresh if c not in earlier], test_fraction)
         old_train = [c for c in known if previous[conversation_key(c)] == "train"]
-        return old_train + new_train, [c for c in known if previous[conversation_key(c)] != "train"] + new_test
+        return old_train + earlier + new_train, held + new_test
     ordered = sorted(conversations, key=lambda c: c.start)
     n_test = round(len(ordered) * test_fraction)
     if test_fraction > 0 and len(ordered) >= 2:
