@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from datasets import Dataset, concatenate_datasets
 
-from clone.audit import AuditConfig, audit, canaries, leakage, membership, regurgitation
+from clone.audit import AuditConfig, audit, canaries, leakage, membership, regurgitation, write_results
 from clone.dataset.build import DatasetOptions, build_dataset, load_dataset_dict
 from clone.messages import Kind, Message
 from clone.recipes import Recipe
@@ -154,9 +154,10 @@ def test_cli_exit_status_gates_on_the_thresholds(leaky):
 
 
 def test_screenshot_of_the_report_shows_the_verdict(leaky, tmp_path):
-    workspace, _ = leaky
+    workspace, result = leaky
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
+    write_results(workspace, result)  # the fixture's failed audit (the CLI test wrote a lenient one since)
     from tests.test_inspect import read_png
 
     png = tmp_path / "audit.png"
