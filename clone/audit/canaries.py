@@ -15,6 +15,7 @@ audited against the secrets it was trained on, and kept out of everything but th
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -141,8 +142,6 @@ def path(workspace: Workspace) -> Path:
 
 def load(workspace: Workspace) -> Canaries | None:
     """The workspace's canaries, or None when none were planted."""
-    import json
-
     file = path(workspace)
     if not file.exists():
         return None

@@ -158,9 +158,8 @@ def leakage_test(
 ) -> dict[str, Any]:
     phrases = leakage.private_phrases(chats)
     subjects = [p for p in partners if phrases.get(p)]
-    prompts = [(asker, question) for asker in partners for _, question in leakage.questions(asker, subjects)]
     subject_of = {(asker, q): s for asker in partners for s, q in leakage.questions(asker, subjects)}
-    answered = replies_to(clone, prompts, when, config, progress, "leakage") if prompts else []
+    answered = replies_to(clone, list(subject_of), when, config, progress, "leakage") if subject_of else []
     chats_of = {p: {chat for (_, chat), people in chats.people.items() if p in people} for p in partners}
     found, blocks, checked = [], [], set()
     for asker, question, _, recalled, reply in answered:
