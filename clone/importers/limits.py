@@ -68,7 +68,7 @@ def applied(limits: ImportLimits | None) -> Iterator[None]:
 
 
 def line_too_long(limit: int) -> str:
-    """The skip reason of a text export's line past ``line_chars`` (whatsapp.too_long says the same)."""
+    """The skip reason of a text export's line past ``line_chars``."""
     return f"line longer than {limit:,} characters (import limit line_chars)"
 
 

@@ -322,10 +322,6 @@ class BadLine:
     text: str  # the line, or its first _PREVIEW characters
 
 
-def too_long(limit: int) -> str:
-    return f"line longer than {limit:,} characters (import limit line_chars)"
-
-
 def clean_name(raw: str) -> str:
     """A sender name without bidi/invisible marks (phone numbers are wrapped in them) and odd spaces."""
     return raw.strip() if raw.isascii() else raw.translate(_NAME_TABLE).strip()
@@ -931,13 +927,13 @@ def _chunks(stream: BinaryIO, encoding: str, limit: int) -> Iterator[str | BadLi
                 line.append(text)
                 length += len(text)
                 if length > limit:
-                    yield BadLine(too_long(limit), "".join(line)[1 : _PREVIEW + 1])
+                    yield BadLine(limits.line_too_long(limit), "".join(line)[1 : _PREVIEW + 1])
                     line, skipping = [], True
         else:
             cut = text.rfind("\n")
             if skipping or length + end > limit:
                 if not skipping:
-                    yield BadLine(too_long(limit), ("".join(line) + text[:end])[1 : _PREVIEW + 1])
+                    yield BadLine(limits.line_too_long(limit), ("".join(line) + text[:end])[1 : _PREVIEW + 1])
                 chunk, skipping = text[end:cut], False
             else:
                 chunk = "".join([*line, text[:cut]])
