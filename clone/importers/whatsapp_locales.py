@@ -479,6 +479,20 @@ MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),  # [A]
 }
 
+# Weekday names that may lead a header's date ("Tue, 5 Mar 2019, 20:11 - ", "[Tue 05/03/2019, 20:11:03] "),
+# Monday first: the date is read from the date itself, the weekday is only skipped.
+WEEKDAYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (
+        ("Mon", "Monday"),
+        ("Tue", "Tues", "Tuesday"),
+        ("Wed", "Wednesday"),
+        ("Thu", "Thur", "Thurs", "Thursday"),
+        ("Fri", "Friday"),
+        ("Sat", "Saturday"),
+        ("Sun", "Sunday"),
+    ),  # [A] issue 19
+}
+
 # Times of day in words, and how each maps a 12-hour clock to 24 hours: "am", "pm", "noon" (10-11 stay in
 # the morning, 12 and later are afternoon: "siang", "中午") and "night" (6-11 are evening, 12-5 after
 # midnight: "at night", "de la noche", "malam", "晚上").
