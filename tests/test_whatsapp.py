@@ -837,6 +837,25 @@ _WIDE_LAYOUTS = (
     "{wd}, {d} {mon} {y}, {H:02}:{M:02} - ",
     "[{wd} {d:02}/{m:02}/{y}, {H:02}:{M:02}:{S:02}] ",
     "{wd} {d}/{m}/{yy} {h}:{M:02} {ap} - ",
+    "{d} {es}. {y} {H:02}:{M:02} - ",
+    "{d} de {es}. de {y} {H:02}:{M:02} - ",
+    "{d} {ru} {y} г., {H:02}:{M:02} - ",
+    "[{d} {es} {y}, {H:02}:{M:02}:{S:02}] ",
+)
+_ES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic")
+_RU = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
 )
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -866,6 +885,8 @@ def test_the_layout_scan_reads_every_line_as_the_grammar_does(wide: bool, lines)
             m=m,
             mon=_MONTHS[m - 1],
             wd=_WEEKDAYS[d % 7],
+            es=_ES[m - 1],
+            ru=_RU[m - 1],
             y=2020,
             yy=20,
             H=hour,
@@ -1189,3 +1210,89 @@ def test_numeric_files_keep_the_usual_grammar(tmp_path: Path) -> None:
     text = "27/03/2022, 21:41 - Ana: plans:\nTue 05/03/2019, 20:11 - Bo: lunch\n"
     [message] = messages(parse_text(tmp_path, text))
     assert message.text == "plans:\nTue 05/03/2019, 20:11 - Bo: lunch"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Month names in other UI languages (issue 19), in the layouts English month names take.
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("18 mars 2019 à 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # fr
+        ("[18 janv. 2019 à 12:14:05] Ana: hi", datetime(2019, 1, 18, 12, 14, 5)),
+        ("19:23, 28 août 2013 - Ana: hi", datetime(2013, 8, 28, 19, 23)),
+        ("18. März 2019, 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # de
+        ("18. Dez. 2019, 12:14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),
+        ("18 mar. 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # es
+        ("18 ene. 2019 12:14 p. m. - Ana: hi", datetime(2019, 1, 18, 12, 14)),
+        ("18 de diciembre de 2019 12:14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),
+        ("18 gen 2019, 12:14 - Ana: hi", datetime(2019, 1, 18, 12, 14)),  # it
+        ("18 ott 2019, 12:14 - Ana: hi", datetime(2019, 10, 18, 12, 14)),
+        ("18 de out. de 2019 12:14 - Ana: hi", datetime(2019, 10, 18, 12, 14)),  # pt
+        ("18 de março de 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),
+        ("18 mrt. 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # nl
+        ("18 mei 2019 12:14 - Ana: hi", datetime(2019, 5, 18, 12, 14)),
+        ("18 мар. 2019 г., 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # ru
+        ("18 сентября 2019 г., 12:14 - Ana: hi", datetime(2019, 9, 18, 12, 14)),
+        ("18 Şub 2019 12:14 - Ana: hi", datetime(2019, 2, 18, 12, 14)),  # tr
+        ("18 KASIM 2019 12:14 - Ana: hi", datetime(2019, 11, 18, 12, 14)),
+        ("18 Agu 2019 12.14 - Ana: hi", datetime(2019, 8, 18, 12, 14)),  # id
+        ("18 Desember 2019 12.14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),
+        ("févr. 5, 2019, 8:11 PM - Ana: hi", datetime(2019, 2, 5, 20, 11)),  # month first
+        ("mar. 5 mars 2019 à 20:11 - Ana: hi", datetime(2019, 3, 5, 20, 11)),  # with a weekday
+        ("Di., 5. März 2019, 20:11 - Ana: hi", datetime(2019, 3, 5, 20, 11)),
+        ("18 DÉC. 2019 12:14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),  # any case
+        ("18 mArS 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),
+    ],
+)
+def test_month_names_in_other_languages(tmp_path: Path, line: str, stamp: datetime) -> None:
+    assert WHATSAPP.sniff(ExportFile(_write(tmp_path, line + "\n")))
+    message = one(tmp_path, line + "\n")
+    assert (message.timestamp, message.sender, message.text, message.source.line) == (stamp, "Ana", "hi", 1)
+
+
+def test_every_month_name_of_every_language_is_read(tmp_path: Path) -> None:
+    from clone.importers.whatsapp_locales import MONTHS
+
+    expected = [
+        (number, spelling)
+        for names in MONTHS.values()
+        for number, spellings in enumerate(names, 1)
+        for name in spellings
+        for spelling in (name, name.lower(), name.upper(), name + ".")
+    ]
+    text = "".join(f"{min(number, 28)} {spelling} 2019 12:14 - Ana: {spelling}\n" for number, spelling in expected)
+    records = parse_text(tmp_path, text)
+    assert all(isinstance(r, Message) for r in records)
+    assert [(m.timestamp.month, m.text) for m in messages(records)] == expected
+
+
+def test_a_spanish_file_that_starts_in_march_still_reads_january(tmp_path: Path) -> None:
+    # "mar." is English too: a file of month names gets every language's, so "ene." is a header as well.
+    text = "18 mar. 2019 12:14 - Ana: a\n5 ene. 2020 09:00 - Bo: b\nmás\n"
+    assert [(m.timestamp, m.text) for m in messages(parse_text(tmp_path, text))] == [
+        (datetime(2019, 3, 18, 12, 14), "a"),
+        (datetime(2020, 1, 5, 9), "b\nmás"),
+    ]
+
+
+def test_foreign_month_names_without_the_year_get_an_inferred_one(tmp_path: Path) -> None:
+    text = "30 déc. 23:50 - Ana: a\n2 janv. 08:00 - Bo: b\n"
+    stamps, notes = _stamps_and_notes(_write(tmp_path, text, mtime=datetime(2024, 3, 18)))
+    assert stamps == [datetime(2023, 12, 30, 23, 50), datetime(2024, 1, 2, 8)]
+    assert notes == {whatsapp.YEAR_EXPORTED: 2}
+
+
+def test_a_foreign_month_name_date_inside_a_numeric_file_stays_text(tmp_path: Path) -> None:
+    text = "27/03/2022, 21:41 - Ana: rdv:\n5 mars 2022 10:00 - dentiste\n"
+    [message] = messages(parse_text(tmp_path, text))
+    assert message.text == "rdv:\n5 mars 2022 10:00 - dentiste"
+
+
+def test_foreign_month_names_take_the_fast_path(tmp_path: Path) -> None:
+    lines = [f"{i % 28 + 1} {_ES[i % 12]}. 2019 12:{i % 60:02d} - Ana: m{i}" for i in range(300)]
+    text = "\n".join(lines) + "\n"
+    facts = whatsapp.survey(["\n" + text], grammar=whatsapp.WIDE)
+    assert facts.layout is not None and facts.ascii_first
+    assert [m.timestamp.month for m in messages(parse_text(tmp_path, text))] == [i % 12 + 1 for i in range(300)]

@@ -185,9 +185,12 @@ def _alternatives(words: Iterable[str], space: str) -> str:
     return f"(?=[{firsts}])(?:" + "|".join(re.escape(word).replace(r"\ ", space) for word in ordered) + ")"
 
 
-def _grammar(marks: str, spaces: str, months: str, weekdays: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _grammar(
+    marks: str, spaces: str, months: str, weekdays: str, wide: bool
+) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The header regexes (date first, time first) tolerating the given marks and spaces, with the given
-    alternations of month names and (unless empty) of weekday names, which may lead the date."""
+    alternations of month names and (unless empty) of weekday names, which may lead the date; ``wide``
+    takes the other languages' words around a month name too."""
     m = f"[{marks}]*" if marks else ""
     s = f"[{spaces}]"
     # AM, am, a.m., a. m., p. m.; Arabic ص (am) / م (pm); or words after the time ("9:15 in the morning");
@@ -203,7 +206,10 @@ def _grammar(marks: str, spaces: str, months: str, weekdays: str) -> tuple[re.Pa
     # A month name: "28 Aug 2013", "Aug 28, 2013", and without the year ("18 Mar", "Mar 5"): Android leaves
     # out the export's own year.
     month = rf"(?:{months})\.?"
-    named = rf"\d{{1,2}}\.?{s}{m}{month}(?:{s}{m}\d{{4}})?|{month}{s}{m}\d{{1,2}}(?:,?{s}{m}\d{{4}})?"
+    year = rf"{s}{m}\d{{4}}"
+    if wide:  # pt "18 de mar. de 2019", es "18 de marzo de 2019"; ru "18 мар. 2019 г."
+        month, year = rf"(?:de{s})?{month}", rf"{s}{m}(?:de{s})?\d{{4}}(?:{s}г\.)?"
+    named = rf"\d{{1,2}}\.?{s}{m}{month}(?:{year})?|{month}{s}{m}\d{{1,2}}(?:,?{s}{m}\d{{4}})?"
     # A weekday before the date ("Tue, 5 Mar 2019", "[Tue 05/03/2019, ..."): outside "date", which is parsed.
     weekday = rf"(?:(?P<wd>{weekdays})\.?,?{s}{m})?" if weekdays else ""
     date = rf"{weekday}(?P<date>{numeric}|{named}){m}(?P<dot>\.)?"
@@ -250,15 +256,15 @@ class Grammar:
     weekday names, any case) is chosen per file (choose_grammar) only where the headers write month or
     weekday names: its longer alternations then cost nothing on the common files of numeric dates."""
 
-    def __init__(self, months: Iterable[str], weekdays: Iterable[str] = (), any_case: bool = False):
+    def __init__(self, months: Iterable[str], weekdays: Iterable[str] = (), wide: bool = False):
         names, days = _alternatives(months, " "), _alternatives(weekdays, " ") if weekdays else ""
-        if any_case:
+        if wide:  # any case
             names, days = f"(?i:{names})", days and f"(?i:{days})"
         self.month_names, self.weekday_names = names, days
-        self.header, self.header_time_first = _grammar(MARKS, SPACES, names, days)
+        self.header, self.header_time_first = _grammar(MARKS, SPACES, names, days, wide)
         # Fast path for the usual pure-ASCII header: the same grammar without marks, ~30% quicker. Where the
         # header is ASCII it matches exactly as self.header would; otherwise it fails and self.header runs.
-        self.header_ascii, self.time_first_ascii = _grammar("", " ", names, days)
+        self.header_ascii, self.time_first_ascii = _grammar("", " ", names, days, wide)
         lead = rf"(?:{names})\.?[{SPACES}]\d"
         if days:
             lead += rf"|(?:{days})\.?,?[{SPACES}]"
@@ -338,7 +344,7 @@ class Grammar:
 
 
 BASE = Grammar(ENGLISH_MONTHS)
-WIDE = Grammar(MONTH_NUMBERS, WEEKDAY_NUMBERS, any_case=True)
+WIDE = Grammar(MONTH_NUMBERS, WEEKDAY_NUMBERS, wide=True)
 
 
 def choose_grammar(lines: Iterable[str]) -> Grammar:

@@ -24,7 +24,9 @@ given where the repository name was not shown):
   [X] parsers quoting real export lines: Chinese (ids 53770786775, 2489925561, 54784086503: "<省略影音内容>",
       "消息和通话已进行端到端加密", "(文件附件)", zh-TW iOS "圖片已略去"), pt-BR (ids 69459170186, 950913866,
       53175864523: iOS "\u200eimagem ocultada", "áudio ocultado", "vídeo ocultado", "figurinha omitida"), nl iOS
-      (ids 21414001308, 71409184373, 14130696130: "afbeelding weggelaten" after a U+200E mark).
+      (ids 21414001308, 71409184373, 14130696130: "afbeelding weggelaten" after a U+200E mark);
+  [C2] scrapinghub/dateparser's date_translation_data (CLDR-derived month and weekday names: tr, id, nl read);
+  [C3] PSeitz/f4ker-rs's CLDR release-27 ru month table (format and stand-alone, abbreviated and wide).
 Entries marked (M) come from memory of real exports and were not confirmed by a public source in those searches:
 extend or correct them from real files (a wrong entry only fails to match; a whole-line match keeps typed text safe).
 """
@@ -461,7 +463,12 @@ LANGUAGES = tuple(DELETED)
 # grammar and in issue 19's real files [A]; 上午/下午, 오전/오후, 午前/午後 before the time in [X] (id 53729757568).
 # The other words are CLDR's (M: not yet seen in a public export).
 
-# Month names as headers write them (no year for the export's own year: the importer infers it).
+# Month names as headers write them (no year for the export's own year: the importer infers it), January
+# first: abbreviated and full, without a trailing dot (the grammar allows one, and ignores case for all but
+# English). Other languages: CLDR's format and stand-alone forms (Android's DateUtils and iOS print these:
+# "18 mars 2019", "18. März 2019", "18 mar 2019", "18 de mar. de 2019", "18 мар. 2019 г.", "18 Mar 2019"),
+# checked against dateparser's CLDR-derived tables [C2] and a CLDR-derived ru table [C3]; older spellings that
+# date libraries also accept ("Mrz", "Jän", "сен", "ноя", "Agt") (M).
 MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
     "en": (
         ("Jan", "January"),
@@ -477,6 +484,132 @@ MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Nov", "November"),
         ("Dec", "December"),
     ),  # [A]
+    "fr": (
+        ("janv", "janvier"),
+        ("févr", "fév", "février"),
+        ("mars",),
+        ("avr", "avril"),
+        ("mai",),
+        ("juin",),
+        ("juil", "juillet"),
+        ("août",),
+        ("sept", "septembre"),
+        ("oct", "octobre"),
+        ("nov", "novembre"),
+        ("déc", "décembre"),
+    ),
+    "de": (
+        ("Jan", "Januar", "Jän", "Jänner"),
+        ("Feb", "Februar"),
+        ("März", "Mär", "Mrz"),
+        ("Apr", "April"),
+        ("Mai",),
+        ("Jun", "Juni"),
+        ("Jul", "Juli"),
+        ("Aug", "August"),
+        ("Sep", "Sept", "September"),
+        ("Okt", "Oktober"),
+        ("Nov", "November"),
+        ("Dez", "Dezember"),
+    ),
+    "es": (
+        ("ene", "enero"),
+        ("feb", "febrero"),
+        ("mar", "marzo"),
+        ("abr", "abril"),
+        ("may", "mayo"),
+        ("jun", "junio"),
+        ("jul", "julio"),
+        ("ago", "agosto"),
+        ("sep", "sept", "set", "septiembre", "setiembre"),
+        ("oct", "octubre"),
+        ("nov", "noviembre"),
+        ("dic", "diciembre"),
+    ),
+    "it": (
+        ("gen", "gennaio"),
+        ("feb", "febbraio"),
+        ("mar", "marzo"),
+        ("apr", "aprile"),
+        ("mag", "maggio"),
+        ("giu", "giugno"),
+        ("lug", "luglio"),
+        ("ago", "agosto"),
+        ("set", "settembre"),
+        ("ott", "ottobre"),
+        ("nov", "novembre"),
+        ("dic", "dicembre"),
+    ),
+    "pt": (
+        ("jan", "janeiro"),
+        ("fev", "fevereiro"),
+        ("mar", "março"),
+        ("abr", "abril"),
+        ("mai", "maio"),
+        ("jun", "junho"),
+        ("jul", "julho"),
+        ("ago", "agosto"),
+        ("set", "setembro"),
+        ("out", "outubro"),
+        ("nov", "novembro"),
+        ("dez", "dezembro"),
+    ),
+    "nl": (
+        ("jan", "januari"),
+        ("feb", "februari"),
+        ("mrt", "maart"),
+        ("apr", "april"),
+        ("mei",),
+        ("jun", "juni"),
+        ("jul", "juli"),
+        ("aug", "augustus"),
+        ("sep", "sept", "september"),
+        ("okt", "oktober"),
+        ("nov", "november"),
+        ("dec", "december"),
+    ),
+    "ru": (  # the genitive ("18 марта") and the stand-alone nominative ("март")
+        ("янв", "января", "январь"),
+        ("февр", "фев", "февраля", "февраль"),
+        ("мар", "марта", "март"),
+        ("апр", "апреля", "апрель"),
+        ("мая", "май"),
+        ("июн", "июня", "июнь"),
+        ("июл", "июля", "июль"),
+        ("авг", "августа", "август"),
+        ("сент", "сен", "сентября", "сентябрь"),
+        ("окт", "октября", "октябрь"),
+        ("нояб", "ноя", "ноября", "ноябрь"),
+        ("дек", "декабря", "декабрь"),
+    ),
+    "tr": (
+        ("Oca", "Ocak"),
+        ("Şub", "Şubat"),
+        ("Mar", "Mart"),
+        ("Nis", "Nisan"),
+        ("May", "Mayıs"),
+        ("Haz", "Haziran"),
+        ("Tem", "Temmuz"),
+        ("Ağu", "Ağustos"),
+        ("Eyl", "Eylül"),
+        ("Eki", "Ekim"),
+        ("Kas", "Kasım"),
+        ("Ara", "Aralık"),
+    ),
+    "id": (
+        ("Jan", "Januari"),
+        ("Feb", "Februari"),
+        ("Mar", "Maret"),
+        ("Apr", "April"),
+        ("Mei",),
+        ("Jun", "Juni"),
+        ("Jul", "Juli"),
+        ("Agu", "Agt", "Agustus"),
+        ("Sep", "Sept", "September"),
+        ("Okt", "Oktober"),
+        ("Nov", "November"),
+        ("Des", "Desember"),
+    ),
 }
 
 # Weekday names that may lead a header's date ("Tue, 5 Mar 2019, 20:11 - ", "[Tue 05/03/2019, 20:11:03] "),
@@ -491,6 +624,88 @@ WEEKDAYS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Sat", "Saturday"),
         ("Sun", "Sunday"),
     ),  # [A] issue 19
+    # CLDR's abbreviated and full names, as for MONTHS [C2][C3]
+    "fr": (
+        ("lun", "lundi"),
+        ("mar", "mardi"),
+        ("mer", "mercredi"),
+        ("jeu", "jeudi"),
+        ("ven", "vendredi"),
+        ("sam", "samedi"),
+        ("dim", "dimanche"),
+    ),
+    "de": (
+        ("Mo", "Montag"),
+        ("Di", "Dienstag"),
+        ("Mi", "Mittwoch"),
+        ("Do", "Donnerstag"),
+        ("Fr", "Freitag"),
+        ("Sa", "Samstag", "Sonnabend"),
+        ("So", "Sonntag"),
+    ),
+    "es": (
+        ("lun", "lunes"),
+        ("mar", "martes"),
+        ("mié", "miércoles"),
+        ("jue", "jueves"),
+        ("vie", "viernes"),
+        ("sáb", "sábado"),
+        ("dom", "domingo"),
+    ),
+    "it": (
+        ("lun", "lunedì"),
+        ("mar", "martedì"),
+        ("mer", "mercoledì"),
+        ("gio", "giovedì"),
+        ("ven", "venerdì"),
+        ("sab", "sabato"),
+        ("dom", "domenica"),
+    ),
+    "pt": (
+        ("seg", "segunda-feira"),
+        ("ter", "terça-feira"),
+        ("qua", "quarta-feira"),
+        ("qui", "quinta-feira"),
+        ("sex", "sexta-feira"),
+        ("sáb", "sábado"),
+        ("dom", "domingo"),
+    ),
+    "nl": (
+        ("ma", "maandag"),
+        ("di", "dinsdag"),
+        ("wo", "woensdag"),
+        ("do", "donderdag"),
+        ("vr", "vrijdag"),
+        ("za", "zaterdag"),
+        ("zo", "zondag"),
+    ),
+    "ru": (
+        ("пн", "понедельник"),
+        ("вт", "вторник"),
+        ("ср", "среда"),
+        ("чт", "четверг"),
+        ("пт", "пятница"),
+        ("сб", "суббота"),
+        ("вс", "воскресенье"),
+    ),
+    "tr": (
+        ("Pzt", "Pazartesi"),
+        ("Sal", "Salı"),
+        ("Çar", "Çarşamba"),
+        ("Per", "Perşembe"),
+        ("Cum", "Cuma"),
+        ("Cmt", "Cumartesi"),
+        ("Paz", "Pazar"),
+    ),
+    "id": (
+        ("Sen", "Senin"),
+        ("Sel", "Selasa"),
+        ("Rab", "Rabu"),
+        ("Kam", "Kamis"),
+        ("Jum", "Jumat"),
+        ("Sab", "Sabtu"),
+        ("Min", "Minggu"),
+    ),
 }
 
 # Times of day in words, and how each maps a 12-hour clock to 24 hours: "am", "pm", "noon" (10-11 stay in
