@@ -1239,9 +1239,14 @@ def test_numeric_files_keep_the_usual_grammar(tmp_path: Path) -> None:
         ("18 KASIM 2019 12:14 - Ana: hi", datetime(2019, 11, 18, 12, 14)),
         ("18 Agu 2019 12.14 - Ana: hi", datetime(2019, 8, 18, 12, 14)),  # id
         ("18 Desember 2019 12.14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),
+        ("18 marca 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # pl
+        ("18 paź 2019 12:14 - Ana: hi", datetime(2019, 10, 18, 12, 14)),
+        ("18 бер. 2019 р., 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # uk
+        ("18. března 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # cs
         ("févr. 5, 2019, 8:11 PM - Ana: hi", datetime(2019, 2, 5, 20, 11)),  # month first
         ("mar. 5 mars 2019 à 20:11 - Ana: hi", datetime(2019, 3, 5, 20, 11)),  # with a weekday
         ("Di., 5. März 2019, 20:11 - Ana: hi", datetime(2019, 3, 5, 20, 11)),
+        ("śr., 20 mar 2019, 12:14 - Ana: hi", datetime(2019, 3, 20, 12, 14)),
         ("18 DÉC. 2019 12:14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),  # any case
         ("18 mArS 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),
     ],

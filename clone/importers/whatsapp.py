@@ -207,8 +207,8 @@ def _grammar(
     # out the export's own year.
     month = rf"(?:{months})\.?"
     year = rf"{s}{m}\d{{4}}"
-    if wide:  # pt "18 de mar. de 2019", es "18 de marzo de 2019"; ru "18 мар. 2019 г."
-        month, year = rf"(?:de{s})?{month}", rf"{s}{m}(?:de{s})?\d{{4}}(?:{s}г\.)?"
+    if wide:  # pt "18 de mar. de 2019", es "18 de marzo de 2019"; ru "18 мар. 2019 г.", uk "18 бер. 2019 р."
+        month, year = rf"(?:de{s})?{month}", rf"{s}{m}(?:de{s})?\d{{4}}(?:{s}[гр]\.)?"
     named = rf"\d{{1,2}}\.?{s}{m}{month}(?:{year})?|{month}{s}{m}\d{{1,2}}(?:,?{s}{m}\d{{4}})?"
     # A weekday before the date ("Tue, 5 Mar 2019", "[Tue 05/03/2019, ..."): outside "date", which is parsed.
     weekday = rf"(?:(?P<wd>{weekdays})\.?,?{s}{m})?" if weekdays else ""

@@ -468,7 +468,7 @@ LANGUAGES = tuple(DELETED)
 # English). Other languages: CLDR's format and stand-alone forms (Android's DateUtils and iOS print these:
 # "18 mars 2019", "18. März 2019", "18 mar 2019", "18 de mar. de 2019", "18 мар. 2019 г.", "18 Mar 2019"),
 # checked against dateparser's CLDR-derived tables [C2] and a CLDR-derived ru table [C3]; older spellings that
-# date libraries also accept ("Mrz", "Jän", "сен", "ноя", "Agt") (M).
+# date libraries also accept ("Mrz", "Jän", "сен", "ноя", "Agt") (M); pl, uk and cs as dateparser has them [C2].
 MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
     "en": (
         ("Jan", "January"),
@@ -610,6 +610,48 @@ MONTHS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Nov", "November"),
         ("Des", "Desember"),
     ),
+    "pl": (  # the genitive ("18 marca 2019") and the nominative
+        ("sty", "stycznia", "styczeń"),
+        ("lut", "lutego", "luty"),
+        ("mar", "marca", "marzec"),
+        ("kwi", "kwietnia", "kwiecień"),
+        ("maj", "maja"),
+        ("cze", "czerwca", "czerwiec"),
+        ("lip", "lipca", "lipiec"),
+        ("sie", "sierpnia", "sierpień"),
+        ("wrz", "września", "wrzesień"),
+        ("paź", "października", "październik"),
+        ("lis", "listopada", "listopad"),
+        ("gru", "grudnia", "grudzień"),
+    ),
+    "uk": (  # the genitive ("18 березня 2019 р.") and the nominative
+        ("січ", "січня", "січень"),
+        ("лют", "лютого", "лютий"),
+        ("бер", "берез", "березня", "березень"),
+        ("квіт", "кві", "квітня", "квітень"),
+        ("трав", "тра", "травня", "травень"),
+        ("черв", "чер", "червня", "червень"),
+        ("лип", "липня", "липень"),
+        ("серп", "сер", "серпня", "серпень"),
+        ("вер", "верес", "вересня", "вересень"),
+        ("жовт", "жов", "жовтня", "жовтень"),
+        ("лист", "листоп", "лис", "листопада", "листопад"),
+        ("груд", "гру", "грудня", "грудень"),
+    ),
+    "cs": (  # the genitive ("18. března 2019") and the nominative
+        ("led", "ledna", "leden"),
+        ("úno", "února", "únor"),
+        ("bře", "března", "březen"),
+        ("dub", "dubna", "duben"),
+        ("kvě", "května", "květen"),
+        ("čvn", "čer", "června", "červen"),
+        ("čvc", "črc", "července", "červenec"),
+        ("srp", "srpna", "srpen"),
+        ("zář", "září"),
+        ("říj", "října", "říjen"),
+        ("lis", "listopadu", "listopad"),
+        ("pro", "prosince", "prosinec"),
+    ),
 }
 
 # Weekday names that may lead a header's date ("Tue, 5 Mar 2019, 20:11 - ", "[Tue 05/03/2019, 20:11:03] "),
@@ -697,6 +739,25 @@ WEEKDAYS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Cmt", "Cumartesi"),
         ("Paz", "Pazar"),
     ),
+    "pl": (
+        ("pon", "poniedziałek"),
+        ("wt", "wtorek"),
+        ("śr", "środa"),
+        ("czw", "czwartek"),
+        ("pt", "piątek"),
+        ("sob", "sobota"),
+        ("niedz", "niedziela"),
+    ),
+    "uk": (
+        ("пн", "понеділок"),
+        ("вт", "вівторок"),
+        ("ср", "середа"),
+        ("чт", "четвер"),
+        ("пт", "пʼятниця", "п'ятниця"),
+        ("сб", "субота"),
+        ("нд", "неділя"),
+    ),
+    # cs is left out: its "so" (sobota, Saturday) is German "So" (Sonntag, Sunday).
     "id": (
         ("Sen", "Senin"),
         ("Sel", "Selasa"),
