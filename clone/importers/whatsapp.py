@@ -5,16 +5,16 @@ whatsapp_locales.py).
 A message starts on a *header* line, ``[date, time] Name: text`` (iOS) or ``date, time - Name: text``
 (Android), also time first (``19:23, 28 Aug 2013 - ``), with month names, with the time of day in words
 (``9:15 in the morning``, ``下午9:15``), with a weekday before the date (``Tue, 5 Mar 2019, 20:11 - ``);
-lines without a header continue the previous message. Header lines
-without ``Name:`` are system events. Old Android exports leave the year out of the export's own year
-(``Mar 5, 8:11 PM - ``): the year is inferred (_Years) and each such message gets a ``Note`` saying how.
+lines without a header continue the previous message. Header lines without ``Name:`` are system events.
+Old Android exports leave the year out of the export's own year (``Mar 5, 8:11 PM - ``): the year is
+inferred (_Years) and each such message gets a ``Note`` saying how.
 The date format varies by phone and locale, and day-first vs month-first cannot be told from one line, so
 the file is read in two passes, streaming both times (memory does not grow with file size):
 
 0. choose the grammar from the file's first lines (choose_grammar): numeric dates get the usual one (BASE),
    month or weekday names the wider one (WIDE), so that its longer word lists cost the usual files nothing;
-1. survey: find the header lines, vote on day/month order from date fields > 12 (or the weekday), follow the year-less
-   dates that open a file up to the first dated one, note the senders
+1. survey: find the header lines, vote on day/month order from date fields > 12 (or the weekday before the
+   date), follow the year-less dates that open a file up to the first dated one, note the senders
    (needed for the ``Name:text`` no-space form), and fail early on files with no header at all. It stops
    once one order leads by ``DECISIVE_VOTES`` (real exports never change order, so the rest of the file
    would only add to the lead); the parse asks for the whole file's senders only if it meets a ``Name:text``
@@ -127,30 +127,19 @@ ENGLISH_MONTHS = {
 }
 
 
-def _month_numbers() -> dict[str, int]:
-    """Every language's month names, lower case ("Kasım" also as "kasim": what "KASIM" lower-cases to)."""
+def _numbered(table: dict[str, tuple[tuple[str, ...], ...]], first: int) -> dict[str, int]:
+    """Every language's names in a table of months or weekdays, lower case ("Kasım" also as "kasim": what
+    "KASIM" lower-cases to) -> their number, counted from ``first``; no spelling may name two."""
     numbers: dict[str, int] = {}
-    for names in MONTHS.values():
-        for number, spellings in enumerate(names, 1):
+    for names in table.values():
+        for number, spellings in enumerate(names, first):
             for spelling in {s for name in spellings for s in (name.lower(), name.upper().lower())}:
-                assert numbers.setdefault(spelling, number) == number, f"two months spelt {spelling!r}"
+                assert numbers.setdefault(spelling, number) == number, f"{spelling!r} names two"
     return numbers
 
 
-MONTH_NUMBERS = _month_numbers()
-
-
-def _weekday_numbers() -> dict[str, int]:
-    """Every language's weekday names, lower case -> datetime.weekday() (Monday 0)."""
-    numbers: dict[str, int] = {}
-    for names in WEEKDAYS.values():
-        for number, spellings in enumerate(names):
-            for spelling in {s for name in spellings for s in (name.lower(), name.upper().lower())}:
-                assert numbers.setdefault(spelling, number) == number, f"two weekdays spelt {spelling!r}"
-    return numbers
-
-
-WEEKDAY_NUMBERS = _weekday_numbers()
+MONTH_NUMBERS = _numbered(MONTHS, 1)
+WEEKDAY_NUMBERS = _numbered(WEEKDAYS, 0)  # as datetime.weekday(): Monday 0
 _PERIOD_HOURS = {
     "am": tuple(range(12)),
     "pm": tuple(range(12, 24)),
