@@ -12,10 +12,10 @@ import pytest
 
 from clone.errors import CloneError
 from clone.importers import IMPORTERS, ExportFile, detect, load
-from clone.importers.google import EMPTY, NAMED_BY_EMAIL, NAMED_FROM_USER_INFO
+from clone.importers.google import EMPTY, NAMED_BY_EMAIL, NAMED_FROM_USER_INFO, NO_REACTORS, UNREADABLE_REACTION
 from clone.importers.hangouts import CALL, OWNER_FALLBACK, OWNER_UNNAMED, PERSON_UNNAMED
 from clone.importers.takeout_dates import parse_takeout_date
-from clone.messages import Kind, Note, Skipped
+from clone.messages import Kind, Message, Note, Skipped
 from tests.conftest import import_senders
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -255,3 +255,86 @@ def test_no_other_export_in_the_shared_fixtures_is_claimed(name: str) -> None:
     files = [p for p in SHARED.rglob("*") if p.is_file()]
     assert len(files) > 100
     assert [p for p in files if IMPORTERS[name].sniff(ExportFile(p))] == []
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reactions (issue 19): each reactor's is a REACTION message of its own, replying to the message.
+
+_WHEN = "Monday, January 2, 2023 at 3:04:05 PM UTC"
+
+
+def _space(tmp_path: Path, messages: list[dict]) -> Path:
+    """A Takeout tree with one Space: Maya (the owner) and Sam as members, the given messages."""
+    root = tmp_path / "Takeout" / "Google Chat"
+    group = root / "Groups" / "Space X1"
+    group.mkdir(parents=True)
+    user = root / "Users" / "User 1"
+    user.mkdir(parents=True)
+    (user / "user_info.json").write_text(json.dumps({"user": {"name": "Maya Chen", **MAYA}}), encoding="utf-8")
+    members = [{"name": "Sam Okafor", **SAM}, {"name": "Maya Chen", **MAYA}]
+    (group / "group_info.json").write_text(json.dumps({"name": "Crew", "members": members}), encoding="utf-8")
+    (group / "messages.json").write_text(json.dumps({"messages": messages}), encoding="utf-8")
+    return group / "messages.json"
+
+
+def _reacted(**fields: object) -> dict:
+    return {"creator": {"name": "Sam Okafor", **SAM}, "created_date": _WHEN, "text": "summit!", "message_id": "X1/a/a",
+            **fields}  # fmt: skip
+
+
+def test_google_chat_reactions_are_their_own_messages(tmp_path: Path) -> None:
+    reactions = [
+        {"emoji": {"unicode": "👍"}, "reactor_emails": ["maya.chen@example.com", "SAM.OKAFOR@example.com"]},
+        {"emoji": {"unicode": "🎉"}, "reactor_emails": ["lee@example.com"]},
+        {"emoji": {"custom_emoji": {"uid": "c1"}}, "reactor_emails": ["maya.chen@example.com"]},
+    ]
+    records = list(IMPORTERS["google-chat"].parse(ExportFile(_space(tmp_path, [_reacted(reactions=reactions)]))))
+    message, *rest = records
+    assert (message.kind, message.sender, message.text, message.id) == (Kind.TEXT, "Sam Okafor", "summit!", "X1/a/a")
+    at = datetime(2023, 1, 2, 15, 4, 5)
+    assert [("note", r.text) if isinstance(r, Note) else _reaction_row(r) for r in rest] == [
+        (Kind.REACTION, "Maya Chen", "👍", "X1/a/a", at, 1, MAYA),
+        (Kind.REACTION, "Sam Okafor", "👍", "X1/a/a", at, 1, {"email": "SAM.OKAFOR@example.com"}),
+        ("note", NAMED_BY_EMAIL),  # not a member: named by the email
+        (Kind.REACTION, "lee@example.com", "🎉", "X1/a/a", at, 1, {"email": "lee@example.com"}),
+        (Kind.REACTION, "Maya Chen", "custom emoji", "X1/a/a", at, 1, MAYA),
+    ]  # fmt: skip
+    assert load([tmp_path / "Takeout"]).reports[0].kinds == {"text": 1, "reaction": 4}
+
+
+def test_google_chat_reactors_are_named_from_the_senders_read_so_far(tmp_path: Path) -> None:
+    lee = {"creator": {"name": "Lee Park", "email": "lee@example.com"}, "created_date": _WHEN, "text": "hi"}
+    reaction = [{"emoji": {"unicode": "❤️"}, "reactor_emails": ["lee@example.com"]}]
+    records = list(IMPORTERS["google-chat"].parse(ExportFile(_space(tmp_path, [lee, _reacted(reactions=reaction)]))))
+    assert [(r.kind, r.sender) for r in records] == [(Kind.TEXT, "Lee Park"), (Kind.TEXT, "Sam Okafor"),
+                                                     (Kind.REACTION, "Lee Park")]  # fmt: skip
+
+
+def test_google_chat_unreadable_reactions_are_skipped_with_their_reason(tmp_path: Path) -> None:
+    reactions = [{"emoji": {}, "reactor_emails": ["maya.chen@example.com"]}, {"emoji": {"unicode": "👍"}}, "odd"]
+    empty = {"created_date": _WHEN, "creator": {"name": "Sam Okafor"}, "reactions": reactions[1:2]}
+    path = _space(tmp_path, [_reacted(reactions=reactions), {**empty, "reactions": [
+        {"emoji": {"unicode": "👍"}, "reactor_emails": ["maya.chen@example.com"]}]}])  # fmt: skip
+    rows = _rows_with_replies(ExportFile(path))
+    assert rows == [
+        (1, Kind.TEXT, "summit!"),
+        (1, UNREADABLE_REACTION, "{'emoji': {}, 'reactor_emails': ['maya.chen@example.com']}"),
+        (1, NO_REACTORS, "👍"),
+        (1, UNREADABLE_REACTION, "odd"),
+        (2, EMPTY, ""),  # a message with nothing in it, but a reaction to it is still someone's
+        (2, Kind.REACTION, "👍"),
+    ]
+
+
+def _reaction_row(r: Message) -> tuple:
+    return (r.kind, r.sender, r.text, r.reply_to, r.timestamp, r.line, dict(r.extra))
+
+
+def _rows_with_replies(file: ExportFile) -> list[tuple]:
+    rows = []
+    for r in IMPORTERS["google-chat"].parse(file):
+        if isinstance(r, Skipped):
+            rows.append((r.source.line, r.reason, r.text))
+        elif not isinstance(r, Note):
+            rows.append((r.line, r.kind, r.text))
+    return rows

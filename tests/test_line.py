@@ -11,7 +11,7 @@ import pytest
 
 from clone.errors import CloneError
 from clone.importers import IMPORTERS, ExportFile, detect, load
-from clone.importers.line import CALL, HEADER, ORDER_ASSUMED, LineImporter
+from clone.importers.line import CALL, HEADER, ORDER_ASSUMED, SPACED_AMBIGUOUS, LineImporter
 from clone.messages import Kind, Note, Skipped
 from tests.conftest import import_senders
 
@@ -55,6 +55,24 @@ EXPECTED = {
         # A quoted message keeps its blank and date-like lines: inside quotes they are text.
         (16, "Climbers", "Ann Lee", _day(21, 30, 3), T, "see you\n\n2023/01/04(Wed)\nat the wall", {}),
         (20, CALL, "21:31\tMaya Chen\t☎ Call time 0:17"),
+    ],
+    # Single spaces for tabs: the names come from LINE's own lines (a sticker, a voice message, a join notice);
+    # "Cy" is named by none, so "Cy hello there" is not split.
+    "line_en_spaces.txt": [
+        (1, HEADER, "[LINE] Chat history in Climbers"),
+        (2, HEADER, "Saved on: 2023/01/03 09:15"),
+        (5, "Climbers", "Ann Lee", _day(9, 5), T, "morning!", {}),
+        (6, "Climbers", "Maya Chen", _day(9, 6), T, "two lines\nhere", {}),
+        (8, "Climbers", "Ann Lee", _day(9, 7), M, "[Sticker]", {"media": "sticker"}),
+        (9, "Climbers", "Maya Chen", _day(9, 8), M, "[Voice message]", {"media": "voice"}),
+        (10, CALL, "09:10 Ann Lee ☎ Missed call"),
+        (11, "Climbers", "Maya Chen", _day(9, 11), D, "Maya Chen unsent a message.", {}),
+        (12, "Climbers", None, _day(9, 12), S, "Bo Park joined the group.", {}),
+        (13, "Climbers", None, _day(9, 13), S, 'Ann Lee changed the group name to "Climbers".', {}),
+        (14, "Climbers", "Bo Park", _day(9, 14), T, "hi all", {}),
+        (15, SPACED_AMBIGUOUS, "09:15 Cy hello there"),
+        (18, "Climbers", "Ann Lee", _day(21, 30, 3), T, "see you\n\n2023/01/04(Wed)\nat the wall", {}),
+        (22, CALL, "21:31 Maya Chen ☎ Call time 0:17"),
     ],
     "line_en_weekday.txt": [  # "Mon, 02/01/2023": 2 January was a Monday, so day first
         (1, HEADER, "[LINE] Chat history with Sam"),
@@ -237,3 +255,37 @@ def test_clone_import_lists_the_senders_and_the_report() -> None:
     senders, report = import_senders(DATA / "line_en.txt")
     assert "2 LINE export header, 2 call record" in report
     assert senders == {"Maya Chen  (line)", "Ann Lee  (line)"}
+
+
+def test_space_separated_chat_names_the_other_person_from_its_title(tmp_path: Path) -> None:
+    text = "[LINE] Chat history with Sam Lee\n\n2023/01/02(Mon)\n"
+    text += "10:00 Sam Lee hi there\n10:01 Maya [Photo]\n10:02 Maya ok\n"
+    assert [(r[2], r[5]) for r in _parse_text(tmp_path, text)[1:]] == [
+        ("Sam Lee", "hi there"),
+        ("Maya", "[Photo]"),
+        ("Maya", "ok"),
+    ]
+
+
+def test_space_separated_line_that_two_known_names_start_is_not_split(tmp_path: Path) -> None:
+    text = "2023/01/02(Mon)\n10:00 Ann [Sticker]\n10:01 Ann Lee [Sticker]\n10:02 Ann Lee hi\n10:03 Ann hi\n"
+    rows = _parse_text(tmp_path, text)
+    assert rows[2] == (4, SPACED_AMBIGUOUS, "10:02 Ann Lee hi")  # Ann saying "Lee hi", or Ann Lee saying "hi"
+    assert [(r[2], r[5]) for r in rows if len(r) == 7] == [
+        ("Ann", "[Sticker]"),
+        ("Ann Lee", "[Sticker]"),
+        ("Ann", "hi"),
+    ]
+
+
+def test_a_tab_separated_file_is_never_read_as_spaces(tmp_path: Path) -> None:
+    rows = _parse_text(tmp_path, "2023/01/02(Mon)\n10:00\tSam\thi\n10:01 Sam [Sticker]\n")
+    assert rows == [(2, "chat", "Sam", _day(10, 0), T, "hi\n10:01 Sam [Sticker]", {})]
+
+
+def test_a_headerless_space_separated_file_is_sniffed_only_with_a_told_name(tmp_path: Path) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("2023/01/02(Mon)\n10:00 Sam [Sticker]\n10:01 Sam hi\n", encoding="utf-8")
+    assert LineImporter().sniff(ExportFile(path))
+    path.write_text("2023/01/02(Mon)\n10:00 meeting\n10:01 lunch\n", encoding="utf-8")
+    assert not LineImporter().sniff(ExportFile(path))

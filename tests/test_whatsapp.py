@@ -9,7 +9,7 @@ import os
 import tracemalloc
 import zipfile
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -817,7 +817,7 @@ def test_files_of_non_ascii_headers_parse_fully(tmp_path: Path) -> None:
     assert (records[300].sender, records[300].timestamp) == ("Bo", datetime(2022, 3, 28, 23, 0))
 
 
-# The parse reads most headers with a regex of the file's own layout (whatsapp.layout); any line it does
+# The parse reads most headers with a regex of the file's own layout (whatsapp.Grammar.layout); any line it does
 # not read falls back to the whole grammar. Lines of mixed layouts must come out as the grammar alone reads them.
 _LAYOUTS = (
     "{d:02}/{m:02}/{y}, {H:02}:{M:02} - ",
@@ -832,13 +832,40 @@ _LAYOUTS = (
     "{d}/{m}/{y}, {h}:{M:02} {period} - ",
     "{y}/{m}/{d} {pre}{h}:{M:02} - ",
 )
+# Layouts only the WIDE grammar reads (a weekday before the date), with those above.
+_WIDE_LAYOUTS = (
+    "{wd}, {d} {mon} {y}, {H:02}:{M:02} - ",
+    "[{wd} {d:02}/{m:02}/{y}, {H:02}:{M:02}:{S:02}] ",
+    "{wd} {d}/{m}/{yy} {h}:{M:02} {ap} - ",
+    "{d} {es}. {y} {H:02}:{M:02} - ",
+    "{d} de {es}. de {y} {H:02}:{M:02} - ",
+    "{d} {ru} {y} г., {H:02}:{M:02} - ",
+    "[{d} {es} {y}, {H:02}:{M:02}:{S:02}] ",
+)
+_ES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic")
+_RU = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+@pytest.mark.parametrize("wide", [False, True])
 @given(
     lines=st.lists(
         st.tuples(
-            st.sampled_from(range(len(_LAYOUTS))),
+            st.sampled_from(range(len(_LAYOUTS + _WIDE_LAYOUTS))),
             st.integers(1, 28),
             st.integers(1, 12),
             st.integers(0, 23),
@@ -850,12 +877,16 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
     )
 )
 @settings(max_examples=150, deadline=None)
-def test_the_layout_scan_reads_every_line_as_the_grammar_does(lines) -> None:
+def test_the_layout_scan_reads_every_line_as_the_grammar_does(wide: bool, lines) -> None:
+    grammar = whatsapp.WIDE if wide else whatsapp.BASE
     text = "".join(
-        _LAYOUTS[layout].format(
+        (_LAYOUTS + _WIDE_LAYOUTS)[layout].format(
             d=d,
             m=m,
             mon=_MONTHS[m - 1],
+            wd=_WEEKDAYS[d % 7],
+            es=_ES[m - 1],
+            ru=_RU[m - 1],
             y=2020,
             yy=20,
             H=hour,
@@ -871,7 +902,7 @@ def test_the_layout_scan_reads_every_line_as_the_grammar_does(lines) -> None:
         for layout, d, m, hour, minute, body in lines
     )
     chunks = ["\n" + text]
-    facts = whatsapp.survey(chunks)
+    facts = whatsapp.survey(chunks, grammar=grammar)
     if not facts.headers:
         return
     plain = whatsapp.Survey(**{**vars(facts), "layouts": Counter()})
@@ -1096,9 +1127,177 @@ def test_a_month_name_date_inside_a_numeric_file_stays_text(tmp_path: Path) -> N
     ["{H:02}:{M:02}, {d} Aug 2013 - ", "Aug {d}, {h}:{M:02} PM - ", "{d}/08/2013, {h}:{M:02} in the evening - "],
 )
 def test_new_layouts_take_the_fast_path(tmp_path: Path, header: str) -> None:
-    """The parse reads these files with the regex of their own layout (whatsapp.layout), as the usual ones."""
+    """The parse reads these files with the regex of their own layout (whatsapp.Grammar.layout), as the usual ones."""
     lines = [header.format(d=i % 28 + 1, H=i % 24, h=i % 12 + 1, M=i % 60) + f"Ana: m{i}" for i in range(300)]
     text = "\n".join(lines) + "\n"
     facts = whatsapp.survey(["\n" + text])
     assert facts.layout is not None and facts.ascii_first
     assert len(messages(parse_text(tmp_path, text))) == 300
+
+
+# ---------------------------------------------------------------------------------------------------
+# A weekday name before the date (issue 19): read by the WIDE grammar, which a file gets when its first
+# header is not one of numeric dates that the usual grammar reads (whatsapp.choose_grammar).
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("Tue, 5 Mar 2019, 20:11 - Ana: text", datetime(2019, 3, 5, 20, 11)),
+        ("[Tue 05/03/2019, 20:11:03] Ana: text", datetime(2019, 3, 5, 20, 11, 3)),
+        ("Tue 05/03/2019, 20:11 - Ana: text", datetime(2019, 3, 5, 20, 11)),
+        ("[Tue, 5 Mar 2019, 20:11:03] Ana: text", datetime(2019, 3, 5, 20, 11, 3)),
+        ("Tuesday, March 5, 2019, 8:11 PM - Ana: text", datetime(2019, 3, 5, 20, 11)),
+        ("Tues. 5 Mar 2019 20:11 - Ana: text", datetime(2019, 3, 5, 20, 11)),
+        ("TUE, 5 MAR 2019, 20:11 - Ana: text", datetime(2019, 3, 5, 20, 11)),
+        ("20:11, Tue, 5 Mar 2019 - Ana: text", datetime(2019, 3, 5, 20, 11)),
+        ("\u200e[Tue 05/03/2019, 20:11:03] Ana: text", datetime(2019, 3, 5, 20, 11, 3)),
+        ("[Tue\u00a005/03/2019, 8:11:03\u202fPM] Ana: text", datetime(2019, 3, 5, 20, 11, 3)),
+    ],
+)
+def test_a_weekday_before_the_date(tmp_path: Path, line: str, stamp: datetime) -> None:
+    assert WHATSAPP.sniff(ExportFile(_write(tmp_path, line + "\n")))
+    message = one(tmp_path, line + "\n")
+    assert (message.timestamp, message.sender, message.text, message.source.line) == (stamp, "Ana", "text", 1)
+
+
+def test_a_file_of_weekday_headers_keeps_every_line_and_takes_the_fast_path(tmp_path: Path) -> None:
+    days = [datetime(2019, 3, 4) + timedelta(days=i) for i in range(300)]
+    lines = [
+        f"[{d:%a %d/%m/%Y}, 20:{i % 60:02d}:00] {'Ana' if i % 2 else 'Bo'}: m{i}\nmore {i}" for i, d in enumerate(days)
+    ]
+    text = "\n".join(lines) + "\n"
+    records = parse_text(tmp_path, text)
+    assert [(m.timestamp, m.sender, m.text) for m in messages(records)] == [
+        (d.replace(hour=20, minute=i % 60), "Ana" if i % 2 else "Bo", f"m{i}\nmore {i}") for i, d in enumerate(days)
+    ]
+    assert len(records) == 300
+    facts = whatsapp.survey(["\n" + text], grammar=whatsapp.WIDE)
+    assert facts.layout is not None and "(?P<wd>" in facts.layout
+
+
+def test_the_weekday_tells_day_from_month_where_no_field_is_over_12(tmp_path: Path) -> None:
+    # 24-hour "/" dates default to day first; Fri 05/03/2019 is May 3 (March 5 was a Tuesday).
+    text = "Fri 05/03/2019, 20:11 - Ana: a\nTue 06/04/2019, 09:00 - Bo: b\n"
+    assert [m.timestamp for m in messages(parse_text(tmp_path, text))] == [
+        datetime(2019, 5, 3, 20, 11),
+        datetime(2019, 6, 4, 9),
+    ]
+    day_first = "Tue 05/03/2019, 8:11 PM - Ana: a\n"  # 12-hour "/" dates default to month first
+    assert one(tmp_path, day_first).timestamp == datetime(2019, 3, 5, 20, 11)
+
+
+def test_a_weekday_system_line_has_no_sender(tmp_path: Path) -> None:
+    text = "Tue, 5 Mar 2019, 20:11 - Messages and calls are end-to-end encrypted\nTue, 5 Mar 2019, 20:12 - Ana: hi\n"
+    first, second = messages(parse_text(tmp_path, text))
+    assert (first.sender, first.kind, first.text) == (None, Kind.SYSTEM, "Messages and calls are end-to-end encrypted")
+    assert (second.sender, second.text) == ("Ana", "hi")
+
+
+def test_weekday_headers_after_a_long_preamble_are_found(tmp_path: Path) -> None:
+    # No header in the lines the grammar is chosen from: the other grammar is tried on the whole file.
+    preamble = "".join(f"note {i}\n" for i in range(30))
+    records = parse_text(tmp_path, preamble + "Tue, 5 Mar 2019, 20:11 - Ana: hi\n")
+    assert [r.reason for r in records if isinstance(r, Skipped)] == ["text before the first message"] * 30
+    assert [(m.timestamp, m.text) for m in messages(records)] == [(datetime(2019, 3, 5, 20, 11), "hi")]
+
+
+def test_numeric_files_keep_the_usual_grammar(tmp_path: Path) -> None:
+    assert whatsapp.choose_grammar(["27/03/2022, 21:41 - Ana: hi"]) is whatsapp.BASE
+    assert whatsapp.choose_grammar(["[Tue 05/03/2019, 20:11:03] Ana: hi"]) is whatsapp.WIDE
+    assert whatsapp.choose_grammar(["28 Aug 2013, 19:23 - Ana: hi"]) is whatsapp.WIDE
+    # So a weekday-led date inside a numeric file's message stays text, as a month-name one does.
+    text = "27/03/2022, 21:41 - Ana: plans:\nTue 05/03/2019, 20:11 - Bo: lunch\n"
+    [message] = messages(parse_text(tmp_path, text))
+    assert message.text == "plans:\nTue 05/03/2019, 20:11 - Bo: lunch"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Month names in other UI languages (issue 19), in the layouts English month names take.
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("18 mars 2019 à 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # fr
+        ("[18 janv. 2019 à 12:14:05] Ana: hi", datetime(2019, 1, 18, 12, 14, 5)),
+        ("19:23, 28 août 2013 - Ana: hi", datetime(2013, 8, 28, 19, 23)),
+        ("18. März 2019, 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # de
+        ("18. Dez. 2019, 12:14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),
+        ("18 mar. 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # es
+        ("18 ene. 2019 12:14 p. m. - Ana: hi", datetime(2019, 1, 18, 12, 14)),
+        ("18 de diciembre de 2019 12:14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),
+        ("18 gen 2019, 12:14 - Ana: hi", datetime(2019, 1, 18, 12, 14)),  # it
+        ("18 ott 2019, 12:14 - Ana: hi", datetime(2019, 10, 18, 12, 14)),
+        ("18 de out. de 2019 12:14 - Ana: hi", datetime(2019, 10, 18, 12, 14)),  # pt
+        ("18 de março de 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),
+        ("18 mrt. 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # nl
+        ("18 mei 2019 12:14 - Ana: hi", datetime(2019, 5, 18, 12, 14)),
+        ("18 мар. 2019 г., 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # ru
+        ("18 сентября 2019 г., 12:14 - Ana: hi", datetime(2019, 9, 18, 12, 14)),
+        ("18 Şub 2019 12:14 - Ana: hi", datetime(2019, 2, 18, 12, 14)),  # tr
+        ("18 KASIM 2019 12:14 - Ana: hi", datetime(2019, 11, 18, 12, 14)),
+        ("18 Agu 2019 12.14 - Ana: hi", datetime(2019, 8, 18, 12, 14)),  # id
+        ("18 Desember 2019 12.14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),
+        ("18 marca 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # pl
+        ("18 paź 2019 12:14 - Ana: hi", datetime(2019, 10, 18, 12, 14)),
+        ("18 бер. 2019 р., 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # uk
+        ("18. března 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),  # cs
+        ("févr. 5, 2019, 8:11 PM - Ana: hi", datetime(2019, 2, 5, 20, 11)),  # month first
+        ("mar. 5 mars 2019 à 20:11 - Ana: hi", datetime(2019, 3, 5, 20, 11)),  # with a weekday
+        ("Di., 5. März 2019, 20:11 - Ana: hi", datetime(2019, 3, 5, 20, 11)),
+        ("śr., 20 mar 2019, 12:14 - Ana: hi", datetime(2019, 3, 20, 12, 14)),
+        ("18 DÉC. 2019 12:14 - Ana: hi", datetime(2019, 12, 18, 12, 14)),  # any case
+        ("18 mArS 2019 12:14 - Ana: hi", datetime(2019, 3, 18, 12, 14)),
+    ],
+)
+def test_month_names_in_other_languages(tmp_path: Path, line: str, stamp: datetime) -> None:
+    assert WHATSAPP.sniff(ExportFile(_write(tmp_path, line + "\n")))
+    message = one(tmp_path, line + "\n")
+    assert (message.timestamp, message.sender, message.text, message.source.line) == (stamp, "Ana", "hi", 1)
+
+
+def test_every_month_name_of_every_language_is_read(tmp_path: Path) -> None:
+    from clone.importers.whatsapp_locales import MONTHS
+
+    expected = [
+        (number, spelling)
+        for names in MONTHS.values()
+        for number, spellings in enumerate(names, 1)
+        for name in spellings
+        for spelling in (name, name.lower(), name.upper(), name + ".")
+    ]
+    text = "".join(f"{min(number, 28)} {spelling} 2019 12:14 - Ana: {spelling}\n" for number, spelling in expected)
+    records = parse_text(tmp_path, text)
+    assert all(isinstance(r, Message) for r in records)
+    assert [(m.timestamp.month, m.text) for m in messages(records)] == expected
+
+
+def test_a_spanish_file_that_starts_in_march_still_reads_january(tmp_path: Path) -> None:
+    # "mar." is English too: a file of month names gets every language's, so "ene." is a header as well.
+    text = "18 mar. 2019 12:14 - Ana: a\n5 ene. 2020 09:00 - Bo: b\nmás\n"
+    assert [(m.timestamp, m.text) for m in messages(parse_text(tmp_path, text))] == [
+        (datetime(2019, 3, 18, 12, 14), "a"),
+        (datetime(2020, 1, 5, 9), "b\nmás"),
+    ]
+
+
+def test_foreign_month_names_without_the_year_get_an_inferred_one(tmp_path: Path) -> None:
+    text = "30 déc. 23:50 - Ana: a\n2 janv. 08:00 - Bo: b\n"
+    stamps, notes = _stamps_and_notes(_write(tmp_path, text, mtime=datetime(2024, 3, 18)))
+    assert stamps == [datetime(2023, 12, 30, 23, 50), datetime(2024, 1, 2, 8)]
+    assert notes == {whatsapp.YEAR_EXPORTED: 2}
+
+
+def test_a_foreign_month_name_date_inside_a_numeric_file_stays_text(tmp_path: Path) -> None:
+    text = "27/03/2022, 21:41 - Ana: rdv:\n5 mars 2022 10:00 - dentiste\n"
+    [message] = messages(parse_text(tmp_path, text))
+    assert message.text == "rdv:\n5 mars 2022 10:00 - dentiste"
+
+
+def test_foreign_month_names_take_the_fast_path(tmp_path: Path) -> None:
+    lines = [f"{i % 28 + 1} {_ES[i % 12]}. 2019 12:{i % 60:02d} - Ana: m{i}" for i in range(300)]
+    text = "\n".join(lines) + "\n"
+    facts = whatsapp.survey(["\n" + text], grammar=whatsapp.WIDE)
+    assert facts.layout is not None and facts.ascii_first
+    assert [m.timestamp.month for m in messages(parse_text(tmp_path, text))] == [i % 12 + 1 for i in range(300)]

@@ -7,6 +7,10 @@ name, or a DM's other members), the account owner from ``Users/User <id>/user_in
 out in the account's language, in UTC (takeout_dates.py); the data model's naive local time is not known, so
 they stay naive UTC, as Messenger's do. A message whose creator has an email but no name is the owner's when
 the email is the owner's (user_info.json names them), else it is named by the email; the report says so.
+A message's ``reactions`` (``[{"emoji": {"unicode"}, "reactor_emails": [...]}]``) are REACTION messages of
+their own, one per reactor, replying to the message and at its time (the export gives a reaction no time of
+its own); a reactor is named from the chat's members (group_info.json), the owner or the senders read so far,
+else by the email, which the report notes.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from clone.messages import Kind, Message, Note, Skipped, Source
 
 PLATFORM = "google-chat"
 EMPTY = "empty message (no text or attachments)"
+UNREADABLE_REACTION = "unreadable reaction (no emoji)"
+NO_REACTORS = "reaction without a reactor email"
 NAMED_BY_EMAIL = "sender has only an email in the export; named by it"
 NAMED_FROM_USER_INFO = "sender has only an email in the export; named from user_info.json"
 
@@ -48,7 +54,7 @@ class GoogleChatImporter:
         return bool(_CHAT_KEYS.search(head)) or (named and Folder.of(file).file("group_info.json") is not None)
 
     def parse(self, file: ExportFile) -> Iterator[Record]:
-        chat, owner = _chat_and_owner(file)
+        chat, owner, people = _chat_and_owner(file)
         done = -1  # records read; -1 before the messages array
         with file.open() as raw:
             events = json_events(raw)
@@ -56,7 +62,7 @@ class GoogleChatImporter:
                 members_before(events, "messages")
                 done = 0
                 for done, record in enumerate(array_items(until_closed(events, "messages"), "messages"), 1):
-                    yield from _chat_message(record, Source(file.name, done), chat, owner)
+                    yield from _chat_message(record, Source(file.name, done), chat, owner, people)
                 for _ in events:  # read on to the end: data after the document (two files joined?) is an error
                     pass
             except Malformed as exc:
@@ -75,14 +81,22 @@ def text_of(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _chat_and_owner(file: ExportFile) -> tuple[str, tuple[str, str]]:
+def _chat_and_owner(file: ExportFile) -> tuple[str, tuple[str, str], dict[str, str]]:
+    """The chat's name, the owner's (name, email), and the names of the people it knows by email (casefolded)."""
     folder = Folder.of(file)
     groups = folder.parent()
     chat_root = groups.parent() if groups else None
     owner = _owner(chat_root) if chat_root else ("", "")
     info = side_json(folder.file("group_info.json"))
+    info = info if isinstance(info, dict) else {}
     fallback = PurePosixPath(folder.member or folder.path.name).name or "Google Chat"
-    return _chat_name(info if isinstance(info, dict) else {}, owner, fallback), owner
+    return _chat_name(info, owner, fallback), owner, _people(info, owner)
+
+
+def _people(info: dict[str, Any], owner: tuple[str, str]) -> dict[str, str]:
+    listed = info.get("members")
+    people = [_person(m) for m in listed] if isinstance(listed, list) else []
+    return {email.casefold(): name for name, email in [*people, owner] if name and email}
 
 
 def _chat_name(info: dict[str, Any], owner: tuple[str, str], fallback: str) -> str:
@@ -118,7 +132,9 @@ def _owner(chat_root: Folder) -> tuple[str, str]:
     return "", ""
 
 
-def _chat_message(record: Any, source: Source, chat: str, owner: tuple[str, str]) -> Iterator[Record]:
+def _chat_message(
+    record: Any, source: Source, chat: str, owner: tuple[str, str], people: dict[str, str]
+) -> Iterator[Record]:
     if not isinstance(record, dict):
         yield Skipped(source, "not a message object", str(record)[:200])
         return
@@ -129,7 +145,27 @@ def _chat_message(record: Any, source: Source, chat: str, owner: tuple[str, str]
     if isinstance(stamp, str):
         yield Skipped(source, stamp, text)
         return
+    yield from _authored(record, text, deleted, stamp, source, chat, owner, people)
+    reactions = record.get("reactions")
+    if reactions:
+        message_id = text_of(record.get("message_id")) or None
+        yield from _reactions(reactions, message_id, stamp, source, chat, people)
+
+
+def _authored(
+    record: dict[str, Any],
+    text: str,
+    deleted: bool,
+    stamp: datetime,
+    source: Source,
+    chat: str,
+    owner: tuple[str, str],
+    people: dict[str, str],
+) -> Iterator[Record]:
+    """The message its creator wrote (or the skip in its place)."""
     name, email = _person(record.get("creator"))
+    if name and email:
+        people.setdefault(email.casefold(), name)  # for the reactions that name only an email
     sender, note = _sender(name, email, owner)
     if sender is None and not deleted:
         yield Skipped(source, "no creator", text)
@@ -144,6 +180,45 @@ def _chat_message(record: Any, source: Source, chat: str, owner: tuple[str, str]
     message_id = text_of(record.get("message_id")) or None
     extra = _extra(record, email, kind)
     yield Message(PLATFORM, chat, sender, stamp, text, kind, source.file, source.line, message_id, extra=extra)
+
+
+def _reactions(
+    reactions: Any, message_id: str | None, stamp: datetime, source: Source, chat: str, people: dict[str, str]
+) -> Iterator[Record]:
+    """One REACTION message per reactor of each of a message's reactions; a skip for each unreadable one."""
+    for reaction in reactions if isinstance(reactions, list) else [reactions]:
+        label = _emoji(reaction)
+        if not label:
+            yield Skipped(source, UNREADABLE_REACTION, str(reaction)[:200])
+            continue
+        emails = reaction.get("reactor_emails")
+        emails = [e.strip() for e in emails if isinstance(e, str) and e.strip()] if isinstance(emails, list) else []
+        if not emails:
+            yield Skipped(source, NO_REACTORS, label)
+        for email in emails:
+            sender = people.get(email.casefold())
+            if sender is None:
+                yield Note(source, NAMED_BY_EMAIL)
+            yield Message(
+                PLATFORM,
+                chat,
+                sender or email,
+                stamp,
+                label,
+                Kind.REACTION,
+                source.file,
+                source.line,
+                reply_to=message_id,
+                extra={"email": email},
+            )
+
+
+def _emoji(reaction: Any) -> str:
+    """What a reaction shows: its emoji, "custom emoji" for one of the organisation's own, "" when neither."""
+    emoji = reaction.get("emoji") if isinstance(reaction, dict) else None
+    if not isinstance(emoji, dict):
+        return ""
+    return text_of(emoji.get("unicode")).strip() or ("custom emoji" if emoji.get("custom_emoji") else "")
 
 
 def _when(value: Any, key: str) -> datetime | str:

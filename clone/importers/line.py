@@ -14,6 +14,12 @@ double quotes, which the text drops. A line with no sender column is a notice (s
 records (``☎ Missed call``) are skipped. The title and saved-on lines are skipped as the export's header;
 date lines set the date of the messages under them and are no record themselves.
 
+Some desktop versions' "Save chat" separate the columns by single spaces (``15:04 Ann Lee hi``). A name may
+have spaces too, so such a file is read first for the names it tells without doubt: the 1:1 chat's title, and
+lines whose text is LINE's own (``15:07 Ann Lee [Sticker]``, ``15:10 Ann Lee ☎ Missed call``, ``15:12 Bo Park
+joined the group.``). A line then belongs to the one known name that starts it; a line that no known name, or
+more than one, starts is skipped with its reason. A file with any tab-separated message line is read as tabs.
+
 Placeholders and notices are the UI wording of the phone that exported, in the tables below (English,
 Japanese, Chinese, Thai, Korean, Indonesian): the English, Japanese and Chinese ones are those public LINE
 parsers match; the Thai, Korean and Indonesian ones follow those apps' UI words and are less certain. Times
@@ -24,7 +30,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePosixPath
@@ -38,6 +44,7 @@ PLATFORM = "line"
 HEADER = "LINE export header"
 CALL = "call record"
 ORDER_ASSUMED = "day/month order of the date lines assumed month first (no date line tells)"
+SPACED_AMBIGUOUS = "space-separated line whose sender is not told apart from its text"
 
 Record = Message | Skipped | Note
 
@@ -81,6 +88,16 @@ _MESSAGE = re.compile(
     r"(?:(上午|下午|午前|午後|오전|오후)\s*)?(\d{1,2}):(\d{2})(?:\s*([AaPp])\.?\s?[Mm]\.?)?\t(.*)", re.DOTALL
 )
 _AFTERNOON = {"下午", "午後", "오후", "p", "P"}
+# The same with a space for the tab, in the space-separated layout: the rest is "sender text", or a notice.
+_SPACED = re.compile(_MESSAGE.pattern.replace(r"\t(.*)", " (.*)"), re.DOTALL)
+# The 1:1 chat's title names the other person (Japanese and Korean titles add an honorific: not a sender name).
+_PARTNER = re.compile(
+    r"Chat history with (.+)|Riwayat (?:chat|obrolan) dengan (.+)|(?:與|与)(.+?)的聊天(?:記錄|记录)"
+    r"|ประวัติการ(?:สนทนา|แชท)กับ\s*(.+)"
+)
+# Notices in the space-separated layout: naming only who joined or left, or a doer and what they did.
+_NOTICE = re.compile(r"(.{1,80}?) (?:joined|left) the group\.?")
+_DOER_NOTICE = re.compile(r"(?:changed the group|added .{1,80} to the group|removed .{1,80} from the group).*")
 
 # Whole texts that stand for media, with the kind of media; then unsent messages; then call records.
 MEDIA = {
@@ -128,6 +145,7 @@ class _State:
     dated: bool = False  # a date line was seen (None then means that line was invalid)
     month_first: bool | None = None  # weekday-first date lines: decided by the first line that tells
     pending: _Pending | None = None
+    names: frozenset[str] | None = None  # the space-separated layout's sender names (None: tabs)
 
 
 class LineImporter:
@@ -140,9 +158,13 @@ class LineImporter:
         first = next((line for line in lines if line.strip()), "")
         if _TITLE.match(first):
             return True
-        dates = sum(1 for line in lines if date_line(line.rstrip("\r")))
-        messages = sum(1 for line in lines if _MESSAGE.fullmatch(line.rstrip("\r")) and "\t" in line)
-        return dates >= 1 and messages >= 2
+        lines = [line.rstrip("\r") for line in lines]
+        dates = sum(1 for line in lines if date_line(line))
+        messages = sum(1 for line in lines if _MESSAGE.fullmatch(line) and "\t" in line)
+        if messages or not dates:
+            return dates >= 1 and messages >= 2
+        spaced = [found[5] for line in lines if (found := _SPACED.fullmatch(line))]
+        return len(spaced) >= 2 and any(_told_name(rest) for rest in spaced)
 
     def encoding(self, file: ExportFile) -> str:
         return text_encoding(file) or "utf-8"
@@ -153,15 +175,69 @@ class LineImporter:
             raise ImportFileError(file.name, None, "binary data, not a LINE text export")
         chat = PurePosixPath(file.member or file.path.name).stem.removeprefix("[LINE]").strip() or "LINE"
         with io.TextIOWrapper(file.open(), encoding=_codec(encoding), errors="replace", newline="\n") as text:
-            yield from _records(text, file.name, chat)
+            names = spaced_names(text)
+        with io.TextIOWrapper(file.open(), encoding=_codec(encoding), errors="replace", newline="\n") as text:
+            yield from _records(text, file.name, chat, names)
 
 
 def _codec(encoding: str) -> str:
     return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
-def _records(lines: Iterator[str], name: str, chat: str) -> Iterator[Record]:
-    state, longest, titled = _State(), limits.current().line_chars, False
+def spaced_names(lines: Iterable[str]) -> frozenset[str] | None:
+    """None for a file of tab-separated messages (it stops at the first); else the sender names that its
+    space-separated lines tell without doubt (see the module's docstring)."""
+    names: set[str] = set()
+    longest = limits.current().line_chars
+    for number, raw in enumerate(lines, 1):
+        if len(raw) > longest:
+            continue
+        line = raw.removesuffix("\n").removesuffix("\r").lstrip(_MARKS)
+        if number == 1 and (title := _TITLE.fullmatch(line.strip())):
+            if partner := _PARTNER.fullmatch(title[1].strip()):
+                names.update(name.strip() for name in partner.groups() if name)
+        elif "\t" in line:
+            if _MESSAGE.fullmatch(line):
+                return None
+        elif (spaced := _SPACED.fullmatch(line)) and (name := _told_name(spaced[5])):
+            names.add(name)
+    return frozenset(names)
+
+
+def _told_name(rest: str) -> str | None:
+    """The sender a space-separated line names without doubt: the text before LINE's own (a placeholder, a
+    call record, a join or leave notice), if any."""
+    if (notice := _NOTICE.fullmatch(rest)) is not None:
+        name = notice[1]
+    elif " ☎" in rest:
+        name = rest.partition(" ☎")[0]
+    else:
+        name, _, placeholder = rest.rpartition(" [")  # every placeholder is bracketed
+        if "[" + placeholder not in MEDIA_KIND:
+            return None
+    return name.strip() or None
+
+
+def _tabbed(line: str, names: frozenset[str]) -> str | None:
+    """A space-separated message line as the tab layout writes it ("09:05 Ann Lee hi" -> "09:05\tAnn Lee\thi",
+    a notice "09:12\tBo Park joined the group."), the line itself when it is no such line, or None when no one
+    known name starts it."""
+    spaced = _SPACED.fullmatch(line) if "\t" not in line else None
+    if spaced is None:
+        return line
+    clock, rest = line[: spaced.start(5) - 1], spaced[5]
+    if _NOTICE.fullmatch(rest):
+        return f"{clock}\t{rest}"
+    told = _told_name(rest)  # "Ann Lee [Sticker]" is Ann Lee's even where "Ann" is a name too
+    found = [told] if told else [name for name in names if rest == name or rest.startswith(name + " ")]
+    if len(found) != 1:
+        return None
+    text = rest[len(found[0]) + 1 :]
+    return f"{clock}\t{rest}" if _DOER_NOTICE.fullmatch(text) else f"{clock}\t{found[0]}\t{text}"
+
+
+def _records(lines: Iterator[str], name: str, chat: str, names: frozenset[str] | None = None) -> Iterator[Record]:
+    state, longest, titled = _State(names=names), limits.current().line_chars, False
     for number, raw in enumerate(lines, 1):
         written = raw.removesuffix("\n").removesuffix("\r")
         line = written.lstrip(_MARKS)
@@ -194,6 +270,13 @@ def _chat_name(title: str) -> str:
 def _line(line: str, written: str, source: Source, state: _State, chat: str) -> Iterator[Record]:
     """Read one line (``written``: as in the file; ``line``: without the invisible marks leading it)."""
     pending = state.pending
+    if state.names is not None and not (pending is not None and pending.quoted):
+        tabbed = _tabbed(line, state.names)
+        if tabbed is None:
+            yield from _flush(state, source.file, chat)
+            yield Skipped(source, SPACED_AMBIGUOUS, written)
+            return
+        line = tabbed
     message = _MESSAGE.fullmatch(line)
     if pending is not None and pending.quoted and message is None:
         pending.parts.append(written)  # inside a quoted message: a date-like line is its text

@@ -4,14 +4,17 @@ whatsapp_locales.py).
 
 A message starts on a *header* line, ``[date, time] Name: text`` (iOS) or ``date, time - Name: text``
 (Android), also time first (``19:23, 28 Aug 2013 - ``), with month names, with the time of day in words
-(``9:15 in the morning``, ``下午9:15``); lines without a header continue the previous message. Header lines
-without ``Name:`` are system events. Old Android exports leave the year out of the export's own year
-(``Mar 5, 8:11 PM - ``): the year is inferred (_Years) and each such message gets a ``Note`` saying how.
+(``9:15 in the morning``, ``下午9:15``), with a weekday before the date (``Tue, 5 Mar 2019, 20:11 - ``);
+lines without a header continue the previous message. Header lines without ``Name:`` are system events.
+Old Android exports leave the year out of the export's own year (``Mar 5, 8:11 PM - ``): the year is
+inferred (_Years) and each such message gets a ``Note`` saying how.
 The date format varies by phone and locale, and day-first vs month-first cannot be told from one line, so
 the file is read in two passes, streaming both times (memory does not grow with file size):
 
-1. survey: find the header lines, vote on day/month order from date fields > 12, follow the year-less
-   dates that open a file up to the first dated one, note the senders
+0. choose the grammar from the file's first lines (choose_grammar): numeric dates get the usual one (BASE),
+   month or weekday names the wider one (WIDE), so that its longer word lists cost the usual files nothing;
+1. survey: find the header lines, vote on day/month order from date fields > 12 (or the weekday before the
+   date), follow the year-less dates that open a file up to the first dated one, note the senders
    (needed for the ``Name:text`` no-space form), and fail early on files with no header at all. It stops
    once one order leads by ``DECISIVE_VOTES`` (real exports never change order, so the rest of the file
    would only add to the lead); the parse asks for the whole file's senders only if it meets a ``Name:text``
@@ -59,6 +62,7 @@ from clone.importers.whatsapp_locales import (
     MEDIA_OMITTED,
     MISSED_CALL,
     MONTHS,
+    WEEKDAYS,
     every,
 )
 from clone.messages import Kind, Message, Note, Skipped, Source
@@ -113,14 +117,29 @@ JAPANESE_ERA_LETTERS = "".join(JAPANESE_ERAS)
 MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 SPACES = " \u00a0\u202f"
 
-# Month names (any case) -> month number; times of day in words -> the 24-hour hour of each 12-hour one.
-MONTH_NUMBERS = {
+# Month names -> month number. BASE's grammar takes the English ones as written, lower or upper case; WIDE's
+# takes every language's in any case (see Grammar). Lookups lower-case the word (_month).
+ENGLISH_MONTHS = {
     spelling: number
-    for names in MONTHS.values()
-    for number, spellings in enumerate(names, 1)
+    for number, spellings in enumerate(MONTHS["en"], 1)
     for name in spellings
     for spelling in (name, name.lower(), name.upper())
 }
+
+
+def _numbered(table: dict[str, tuple[tuple[str, ...], ...]], first: int) -> dict[str, int]:
+    """Every language's names in a table of months or weekdays, lower case ("Kasım" also as "kasim": what
+    "KASIM" lower-cases to) -> their number, counted from ``first``; no spelling may name two."""
+    numbers: dict[str, int] = {}
+    for names in table.values():
+        for number, spellings in enumerate(names, first):
+            for spelling in {s for name in spellings for s in (name.lower(), name.upper().lower())}:
+                assert numbers.setdefault(spelling, number) == number, f"{spelling!r} names two"
+    return numbers
+
+
+MONTH_NUMBERS = _numbered(MONTHS, 1)
+WEEKDAY_NUMBERS = _numbered(WEEKDAYS, 0)  # as datetime.weekday(): Monday 0
 _PERIOD_HOURS = {
     "am": tuple(range(12)),
     "pm": tuple(range(12, 24)),
@@ -129,6 +148,10 @@ _PERIOD_HOURS = {
 }
 _WORDS_AFTER = {word: rule for words in DAY_PERIODS.values() for word, rule in words.items()}
 _WORDS_BEFORE = {word: rule for words in DAY_PERIODS_BEFORE.values() for word, rule in words.items()}
+
+
+def _month(word: str) -> int | None:
+    return MONTH_NUMBERS.get(word.lower())
 
 
 def _spelt(spaces: str) -> dict[str, tuple[int, ...]]:
@@ -151,8 +174,12 @@ def _alternatives(words: Iterable[str], space: str) -> str:
     return f"(?=[{firsts}])(?:" + "|".join(re.escape(word).replace(r"\ ", space) for word in ordered) + ")"
 
 
-def _grammar(marks: str, spaces: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The header regexes (date first, time first) tolerating the given marks and spaces."""
+def _grammar(
+    marks: str, spaces: str, months: str, weekdays: str, wide: bool
+) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The header regexes (date first, time first) tolerating the given marks and spaces, with the given
+    alternations of month names and (unless empty) of weekday names, which may lead the date; ``wide``
+    takes the other languages' words around a month name too."""
     m = f"[{marks}]*" if marks else ""
     s = f"[{spaces}]"
     # AM, am, a.m., a. m., p. m.; Arabic ص (am) / م (pm); or words after the time ("9:15 in the morning");
@@ -167,9 +194,14 @@ def _grammar(marks: str, spaces: str) -> tuple[re.Pattern[str], re.Pattern[str]]
     numeric = rf"{outer}{m}[./-]{m}{s}?{m}\d{{1,2}}{m}[./-]{m}{s}?{m}{last}"
     # A month name: "28 Aug 2013", "Aug 28, 2013", and without the year ("18 Mar", "Mar 5"): Android leaves
     # out the export's own year.
-    month = rf"(?:{MONTH_NAMES})\.?"
-    named = rf"\d{{1,2}}\.?{s}{m}{month}(?:{s}{m}\d{{4}})?|{month}{s}{m}\d{{1,2}}(?:,?{s}{m}\d{{4}})?"
-    date = rf"(?P<date>{numeric}|{named}){m}(?P<dot>\.)?"
+    month = rf"(?:{months})\.?"
+    year = rf"{s}{m}\d{{4}}"
+    if wide:  # pt "18 de mar. de 2019", es "18 de marzo de 2019"; ru "18 мар. 2019 г.", uk "18 бер. 2019 р."
+        month, year = rf"(?:de{s})?{month}", rf"{s}{m}(?:de{s})?\d{{4}}(?:{s}[гр]\.)?"
+    named = rf"\d{{1,2}}\.?{s}{m}{month}(?:{year})?|{month}{s}{m}\d{{1,2}}(?:,?{s}{m}\d{{4}})?"
+    # A weekday before the date ("Tue, 5 Mar 2019", "[Tue 05/03/2019, ..."): outside "date", which is parsed.
+    weekday = rf"(?:(?P<wd>{weekdays})\.?,?{s}{m})?" if weekdays else ""
+    date = rf"{weekday}(?P<date>{numeric}|{named}){m}(?P<dot>\.)?"
     time = (
         rf"(?P<time>(?:(?P<pre>{before}){s}*{m})?(?P<h>\d{{1,2}}){m}[:.]{m}(?P<mi>\d{{2}})"
         rf"(?:{m}[:.]{m}(?P<s>\d{{2}}))?(?:{s}*{m}(?P<ap>{ampm}))?)"
@@ -184,114 +216,135 @@ def _grammar(marks: str, spaces: str) -> tuple[re.Pattern[str], re.Pattern[str]]
     return date_first, time_first
 
 
-MONTH_NAMES = _alternatives(MONTH_NUMBERS, " ")
-_HEADER, _HEADER_TIME_FIRST = _grammar(MARKS, SPACES)
-# Fast path for the usual pure-ASCII header: the same grammar without marks, ~30% quicker. Where the
-# header is ASCII it matches exactly as _HEADER would; otherwise it fails and _HEADER runs.
-_HEADER_ASCII, _TIME_FIRST_ASCII = _grammar("", " ")
 _PERIODS = _spelt(SPACES)
 # Cheap test before any regex: a header starts with a digit, "[", an invisible mark, or a month name
-# followed by a day ("Mar 5, 8:11 PM - ").
+# followed by a day ("Mar 5, 8:11 PM - "), or (WIDE) a weekday name.
 _LEAD = frozenset("0123456789[" + MARKS)
-_MONTH_LEAD = rf"(?:{MONTH_NAMES})\.?[{SPACES}]\d"
-_MONTH_START = re.compile(_MONTH_LEAD)
-
-
-def _match(line: str) -> re.Match[str] | None:
-    """The header match of a line, or None. Cheap tests first: most lines are not headers."""
-    c = line[:1]
-    if not (c in _LEAD or c.isdigit() or (c.isalpha() and _MONTH_START.match(line))):
-        return None
-    match = _HEADER_ASCII.match(line)
-    if match is None:
-        if c == "[" or not line.isascii():
-            match = _HEADER.match(line) or _HEADER_TIME_FIRST.match(line)
-        else:
-            match = _TIME_FIRST_ASCII.match(line)
-    return match
-
 
 # Scanning a chunk (see _chunks: every line follows a "\n"). A scan pattern matches at the "\n" before
-# each line that passes _match's first-character test: the header there (ASCII grammar, or the full one
+# each line that passes match()'s first-character test: the header there (ASCII grammar, or the full one
 # for files whose headers are mostly not ASCII) and the rest of its line, or else the "\n" alone with
-# all groups unset, and _fallback decides as _match would. No grammar takes a "\n" or "\r", so a header
-# matched in the chunk is the one _match finds on the line alone. The rest of the line: "raw" is what
+# all groups unset, and fallback() decides as match() would. No grammar takes a "\n" or "\r", so a header
+# matched in the chunk is the one match() finds on the line alone. The rest of the line: "raw" is what
 # precedes its first ": " (line.find(": ", end): the sender's name as written) and "body" what follows,
 # without the "\r" of a "\r\n" (a chunk's last line has its "\n" in the next chunk); with no ": ", "raw"
 # is unset and "body" is all of it. Possessive repeats: no backtracking on long lines.
 _REST = r"(?:(?P<raw>[^:\n]*+(?::(?! )[^:\n]*+)*+): )?(?P<body>[^\r\n]*+(?:\r(?!\n|\Z)[^\r\n]*+)*+)\r?"
-_LEADING = rf"(?=[\d\[{MARKS}]|{_MONTH_LEAD})"  # \d as in the grammar: a line led by any other digit matches nothing
-_SCAN_ASCII = re.compile(rf"\n(?:{_HEADER_ASCII.pattern}{_REST}|{_LEADING})")
-_SCAN_FULL = re.compile(rf"\n(?:{_HEADER.pattern}{_REST}|{_LEADING})")
-_HEADER_NL = re.compile(rf"\n{_HEADER.pattern}{_REST}")
-_HEADER_TIME_FIRST_NL = re.compile(rf"\n{_HEADER_TIME_FIRST.pattern}{_REST}")
-_TIME_FIRST_ASCII_NL = re.compile(rf"\n{_TIME_FIRST_ASCII.pattern}{_REST}")
-_ASCII_SCANS = (_SCAN_ASCII, _TIME_FIRST_ASCII_NL)  # what reads a file's headers fast, when they are ASCII
-
-
-def _fallback(chunk: str, at: int, ascii_first: bool) -> re.Match[str] | None:
-    """The header after the "\n" at ``at`` that the scan's own grammar did not read, if any."""
-    if not ascii_first:
-        return _HEADER_TIME_FIRST_NL.match(chunk, at)
-    eol = chunk.find("\n", at + 1)
-    line = chunk[at + 1 : eol if eol >= 0 else len(chunk)]
-    if line[:1] != "[" and line.isascii():  # the full grammar reads ASCII as the ASCII one does
-        return _TIME_FIRST_ASCII_NL.match(chunk, at)
-    return _HEADER_NL.match(chunk, at) or _HEADER_TIME_FIRST_NL.match(chunk, at)
-
 
 # A file's headers nearly all share one layout ("07/03/2016, 09:12 - "): the regex of that exact layout,
 # built from the survey's headers, finds them ~1.5x quicker than the whole grammar. It accepts a subset of
-# what _HEADER_ASCII accepts, with the same groups, so a line it reads is read as the grammar would read
-# it; any other line led by a digit or "[" falls back to the grammars (_fallback_layout).
-_FIELDS = ("date", "pre", "h", "mi", "s", "ap")
-
-
-def layout(header: re.Match[str]) -> str:
-    """The regex of one ASCII header's layout: its brackets, separators and clock, digits generalised."""
-    text, at = header.string, header.start("ts")
-    rest = header.start("raw") if header.group("raw") is not None else header.start("body")
-    pieces = [re.escape(text[header.start() : at].lstrip("\n")), "(?P<ts>"]
-    for name in sorted((n for n in _FIELDS if header.group(n) is not None), key=header.start):  # time first too
-        pieces += [re.escape(text[at : header.start(name)]), f"(?P<{name}>{_generalise(name, header.group(name))})"]
-        at = header.end(name)
-    pieces += [re.escape(text[at : header.end("ts")]), ")", re.escape(text[header.end("ts") : rest])]
-    pieces += [f"(?P<{name}>){{0}}" for name in ("pre", "s", "ap") if header.group(name) is None]  # never set
-    return "".join(pieces)
-
-
-def _generalise(name: str, value: str) -> str:
-    if name == "date":  # each field as wide as the grammar allows it: 1-2 digits, or a 4-digit year; any month
-        return _DATE_TOKEN.sub(_generalise_token, value)
-    if name == "pre":
-        return f"(?:{_alternatives(_WORDS_BEFORE, ' ')})"
-    if name == "ap":  # AM and PM alike, spelt as this header spells them; any time of day in words
-        if value in _WORDS_AFTER:
-            return f"(?:{_alternatives(_WORDS_AFTER, ' ')})"
-        return "[AaPp]" + re.escape(value[1:])
-    return r"\d{1,2}" if name == "h" else r"\d{2}"
-
-
+# what the ASCII grammar accepts, with the same groups, so a line it reads is read as the grammar would read
+# it; any other line led by a digit or "[" falls back to the grammars (fallback_layout).
+_FIELDS = ("wd", "date", "pre", "h", "mi", "s", "ap")
 _DATE_TOKEN = re.compile(r"\d+|[^\W\d_]{3,}|.", re.DOTALL)  # fields, month names, anything else one by one
 
 
-def _generalise_token(token: re.Match[str]) -> str:
-    text = token[0]
-    if text.isdigit():
-        return r"\d{4}" if len(text) == 4 else r"\d{1,2}"
-    return f"(?:{MONTH_NAMES})" if text in MONTH_NUMBERS else re.escape(text)
+class Grammar:
+    """The header regexes and chunk scans of one set of month names, with weekday names before the date or
+    not. BASE (English month names, no weekday) reads nearly every export; WIDE (every language's month and
+    weekday names, any case) is chosen per file (choose_grammar) only where the headers write month or
+    weekday names: its longer alternations then cost nothing on the common files of numeric dates."""
+
+    def __init__(self, months: Iterable[str], weekdays: Iterable[str] = (), wide: bool = False):
+        names, days = _alternatives(months, " "), _alternatives(weekdays, " ") if weekdays else ""
+        if wide:  # any case
+            names, days = f"(?i:{names})", days and f"(?i:{days})"
+        self.month_names, self.weekday_names = names, days
+        self.header, self.header_time_first = _grammar(MARKS, SPACES, names, days, wide)
+        # Fast path for the usual pure-ASCII header: the same grammar without marks, ~30% quicker. Where the
+        # header is ASCII it matches exactly as self.header would; otherwise it fails and self.header runs.
+        self.header_ascii, self.time_first_ascii = _grammar("", " ", names, days, wide)
+        lead = rf"(?:{names})\.?[{SPACES}]\d"
+        if days:
+            lead += rf"|(?:{days})\.?,?[{SPACES}]"
+        self.start = re.compile(lead)
+        # \d as in the grammar: a line led by any other digit matches nothing
+        self.leading = rf"(?=[\d\[{MARKS}]|{lead})"
+        self.scan_ascii = re.compile(rf"\n(?:{self.header_ascii.pattern}{_REST}|{self.leading})")
+        self.scan_full = re.compile(rf"\n(?:{self.header.pattern}{_REST}|{self.leading})")
+        self.header_nl = re.compile(rf"\n{self.header.pattern}{_REST}")
+        self.header_time_first_nl = re.compile(rf"\n{self.header_time_first.pattern}{_REST}")
+        self.time_first_ascii_nl = re.compile(rf"\n{self.time_first_ascii.pattern}{_REST}")
+        self.header_ascii_nl = re.compile(rf"\n{self.header_ascii.pattern}{_REST}")
+        self.ascii_scans = (self.scan_ascii, self.time_first_ascii_nl)  # what reads ASCII headers fast
+
+    def match(self, line: str) -> re.Match[str] | None:
+        """The header match of a line, or None. Cheap tests first: most lines are not headers."""
+        c = line[:1]
+        if not (c in _LEAD or c.isdigit() or (c.isalpha() and self.start.match(line))):
+            return None
+        match = self.header_ascii.match(line)
+        if match is None:
+            if c == "[" or not line.isascii():
+                match = self.header.match(line) or self.header_time_first.match(line)
+            else:
+                match = self.time_first_ascii.match(line)
+        return match
+
+    def fallback(self, chunk: str, at: int, ascii_first: bool) -> re.Match[str] | None:
+        """The header after the "\n" at ``at`` that the scan's own grammar did not read, if any."""
+        if not ascii_first:
+            return self.header_time_first_nl.match(chunk, at)
+        eol = chunk.find("\n", at + 1)
+        line = chunk[at + 1 : eol if eol >= 0 else len(chunk)]
+        if line[:1] != "[" and line.isascii():  # the full grammar reads ASCII as the ASCII one does
+            return self.time_first_ascii_nl.match(chunk, at)
+        return self.header_nl.match(chunk, at) or self.header_time_first_nl.match(chunk, at)
+
+    def fallback_layout(self, chunk: str, at: int) -> re.Match[str] | None:
+        """The header after the "\n" at ``at`` that the layout scan did not read, if any."""
+        return self.header_ascii_nl.match(chunk, at) or self.fallback(chunk, at, ascii_first=True)
+
+    def layout_scan(self, pattern: str) -> re.Pattern[str]:
+        return re.compile(rf"\n(?:{pattern}{_REST}|{self.leading})")
+
+    def layout(self, header: re.Match[str]) -> str:
+        """The regex of one ASCII header's layout: its brackets, separators and clock, digits generalised."""
+        text, at = header.string, header.start("ts")
+        rest = header.start("raw") if header.group("raw") is not None else header.start("body")
+        pieces = [re.escape(text[header.start() : at].lstrip("\n")), "(?P<ts>"]
+        fields = [n for n in _FIELDS if n in header.re.groupindex and header.group(n) is not None]
+        for name in sorted(fields, key=header.start):  # time first too
+            value = self._generalise(name, header.group(name))
+            pieces += [re.escape(text[at : header.start(name)]), f"(?P<{name}>{value})"]
+            at = header.end(name)
+        pieces += [re.escape(text[at : header.end("ts")]), ")", re.escape(text[header.end("ts") : rest])]
+        pieces += [f"(?P<{name}>){{0}}" for name in ("pre", "s", "ap") if header.group(name) is None]  # never set
+        return "".join(pieces)
+
+    def _generalise(self, name: str, value: str) -> str:
+        if name == "date":  # each field as wide as the grammar allows it: 1-2 digits, or a 4-digit year; any month
+            return _DATE_TOKEN.sub(self._generalise_token, value)
+        if name == "wd":
+            return f"(?:{self.weekday_names})"
+        if name == "pre":
+            return f"(?:{_alternatives(_WORDS_BEFORE, ' ')})"
+        if name == "ap":  # AM and PM alike, spelt as this header spells them; any time of day in words
+            if value in _WORDS_AFTER:
+                return f"(?:{_alternatives(_WORDS_AFTER, ' ')})"
+            return "[AaPp]" + re.escape(value[1:])
+        return r"\d{1,2}" if name == "h" else r"\d{2}"
+
+    def _generalise_token(self, token: re.Match[str]) -> str:
+        text = token[0]
+        if text.isdigit():
+            return r"\d{4}" if len(text) == 4 else r"\d{1,2}"
+        return f"(?:{self.month_names})" if _month(text) is not None else re.escape(text)
 
 
-def layout_scan(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"\n(?:{pattern}{_REST}|{_LEADING})")
+BASE = Grammar(ENGLISH_MONTHS)
+WIDE = Grammar(MONTH_NUMBERS, WEEKDAY_NUMBERS, wide=True)
 
 
-_HEADER_ASCII_NL = re.compile(rf"\n{_HEADER_ASCII.pattern}{_REST}")
-
-
-def _fallback_layout(chunk: str, at: int) -> re.Match[str] | None:
-    """The header after the "\n" at ``at`` that the layout scan did not read, if any."""
-    return _HEADER_ASCII_NL.match(chunk, at) or _fallback(chunk, at, ascii_first=True)
+def choose_grammar(lines: Iterable[str]) -> Grammar:
+    """The grammar of a file from its first lines: BASE where its first header has a numeric date that BASE
+    reads, else WIDE (month names in any language, weekdays). A file of English month names takes WIDE too:
+    "18 mar. 2019" may be Spanish, and the file's "ene." lines then read as headers as well."""
+    for line in lines:
+        if WIDE.match(line) is not None:
+            base = BASE.match(line)
+            return BASE if base is not None and _MONTH_WORD.search(base["date"]) is None else WIDE
+    return BASE
 
 
 _DIGITS = re.compile(r"\d+")
@@ -383,7 +436,7 @@ def parse_date(text: str, day_first: bool, names: bool = True) -> tuple[int, int
 
 def _named_date(text: str, word: str) -> tuple[int, int, int] | None:
     """(year or NO_YEAR, month, day) of "28 Aug 2013", "Aug 28, 2013", "18 Mar", "Mar 5"."""
-    month = MONTH_NUMBERS.get(word)
+    month = _month(word)
     if month is None:
         return None
     day, *year = _DIGITS.findall(text)
@@ -433,6 +486,7 @@ class Survey:
     lead_wraps: int = 0
     lead_last: int | None = None
     lead_anchor: tuple[int, int] | None = None
+    grammar: Grammar = BASE  # what read the headers (choose_grammar)
 
     @property
     def decided(self) -> bool:
@@ -476,7 +530,8 @@ def _default_day_first(match: re.Match[str]) -> bool:
     return not ("/" in match.group("date") and _twelve_hour(match))
 
 
-def _vote(survey: Survey, date: str, twelve_hour: bool) -> None:
+def _vote(survey: Survey, date: str, twelve_hour: bool, weekday: str | None = None) -> None:
+    """Count a date for day or month first: a field over 12, or else the weekday before it, tells."""
     fields = _DIGITS.findall(date)
     if len(fields) < 3:  # a month name: no order to vote on
         if survey.named:
@@ -488,12 +543,23 @@ def _vote(survey: Survey, date: str, twelve_hour: bool) -> None:
     if len(a) >= 3:
         return  # year first: always y-m-d
     first, second = int(a), int(b)
-    if first > 12 >= second:
+    if first > 12 >= second or (weekday is not None and _weekday_order(date, weekday) is True):
         survey.day_votes += 1
         survey.clock_votes[twelve_hour][0] += 1
-    elif second > 12 >= first:
+    elif second > 12 >= first or (weekday is not None and _weekday_order(date, weekday) is False):
         survey.month_votes += 1
         survey.clock_votes[twelve_hour][1] += 1
+
+
+def _weekday_order(date: str, weekday: str) -> bool | None:
+    """Whether the weekday makes a date of two small fields ("05/03/2019") day first (True), month first
+    (False), or does not tell (both or neither order falls on that weekday)."""
+    number = WEEKDAY_NUMBERS.get(weekday.lower())
+    day_first, month_first = parse_date(date, True), parse_date(date, False)
+    if number is None or day_first is None or month_first is None:
+        return None
+    on_day = datetime(*day_first).weekday() == number
+    return on_day if on_day != (datetime(*month_first).weekday() == number) else None
 
 
 def _track_year(survey: Survey, ymd: tuple[int, int, int] | None) -> None:
@@ -511,9 +577,10 @@ def _track_year(survey: Survey, ymd: tuple[int, int, int] | None) -> None:
     survey.lead_last = day
 
 
-def survey(chunks: Iterable[str | BadLine], stop_early: bool = True) -> Survey:
+def survey(chunks: Iterable[str | BadLine], stop_early: bool = True, grammar: Grammar = BASE) -> Survey:
     """Pass 1 over a file's chunks (see _chunks); with ``stop_early``, only until day/month order is decided."""
-    result = Survey()
+    result = Survey(grammar=grammar)
+    weekdays = bool(grammar.weekday_names)  # only WIDE's headers have one (match["wd"])
     raw_names: set[str] = set()
     last_date = None
     ascii_first = True
@@ -523,7 +590,7 @@ def survey(chunks: Iterable[str | BadLine], stop_early: bool = True) -> Survey:
             if result.first_text_line is None:
                 lines += 1
                 result.first_text_line = lines
-            result.headers += _match(chunk.text) is not None
+            result.headers += grammar.match(chunk.text) is not None
             continue
         if result.first_text_line is None:
             for number, line in enumerate(chunk[1:].split("\n"), lines + 1):
@@ -535,11 +602,11 @@ def survey(chunks: Iterable[str | BadLine], stop_early: bool = True) -> Survey:
                 continue  # blank lines only: nothing to match
         pos = 0
         while pos >= 0:  # again from the line after a change of grammar
-            matches, pos = (_SCAN_ASCII if ascii_first else _SCAN_FULL).finditer(chunk, pos), -1
+            matches, pos = (grammar.scan_ascii if ascii_first else grammar.scan_full).finditer(chunk, pos), -1
             for match in matches:
                 date, raw = match.group("date", "raw")
                 if date is None:
-                    match = _fallback(chunk, match.start(), ascii_first)
+                    match = grammar.fallback(chunk, match.start(), ascii_first)
                     if match is None:
                         continue
                     date, raw = match.group("date", "raw")
@@ -548,13 +615,13 @@ def survey(chunks: Iterable[str | BadLine], stop_early: bool = True) -> Survey:
                     result.default_day_first = _default_day_first(match)
                     result.named = _MONTH_WORD.search(date) is not None
                 result.headers += 1
-                if match.re in _ASCII_SCANS:
+                if match.re in grammar.ascii_scans:
                     result.ascii_headers += 1
                     if result.headers <= _SAMPLE_HEADERS:
-                        result.layouts[layout(match)] += 1
+                        result.layouts[grammar.layout(match)] += 1
                 if date != last_date:  # consecutive messages share a date: vote once per run
                     last_date = date
-                    _vote(result, date, _twelve_hour(match))
+                    _vote(result, date, _twelve_hour(match), match["wd"] if weekdays else None)
                 if raw and raw not in raw_names and len(raw_names) < _MAX_SENDERS:
                     raw_names.add(raw)
                     result.senders.add(clean_name(raw))
@@ -781,11 +848,12 @@ class _Parser:
         pending message and is the header of a skipped record that takes the lines up to the next header."""
         invalid, ascii_first, names = _INVALID, self.ascii_first, self.names
         finish, timestamp = self.finish, self._timestamp  # bound once: a million lookups saved
+        grammar = self.facts.grammar
         if self.layout:
-            scan, fallback = layout_scan(self.layout), _fallback_layout
+            scan, fallback = grammar.layout_scan(self.layout), grammar.fallback_layout
         else:
-            scan = _SCAN_ASCII if ascii_first else _SCAN_FULL
-            fallback = lambda chunk, at: _fallback(chunk, at, ascii_first)  # noqa: E731
+            scan = grammar.scan_ascii if ascii_first else grammar.scan_full
+            fallback = lambda chunk, at: grammar.fallback(chunk, at, ascii_first)  # noqa: E731
         pending: _Header | None = None
         more: list[str] = []  # blocks of continuation lines of the pending message
         lineno = 0  # lines before the current block
@@ -970,8 +1038,18 @@ def _open(file: ExportFile) -> BinaryIO:
         raise ImportFileError(file.name, None, f"cannot read the file ({exc})") from None
 
 
-def _check_text(file: ExportFile) -> str:
-    """The file's encoding; binary files are rejected up front, with the line of the first NUL byte."""
+def _head_lines(head: bytes, encoding: str, cut: bool) -> list[str]:
+    """The first non-blank lines of a file's head (``cut``: the head may end mid-line; that line is left
+    out, unless it is the only one: a first line longer than the head still has its header)."""
+    lines = codecs.decode(head, encoding, "replace").split("\n")
+    if cut and len(lines) > 1:
+        lines.pop()
+    return [line.rstrip("\r") for line in lines if line.strip() and "\x00" not in line][:_HEAD_LINES]
+
+
+def _check_text(file: ExportFile) -> tuple[str, bytes]:
+    """The file's encoding and first bytes; binary files are rejected up front, with the line of the first
+    NUL byte."""
     try:
         sample = file.head(SAMPLE_BYTES)
     except READ_ERRORS as exc:
@@ -982,7 +1060,7 @@ def _check_text(file: ExportFile) -> str:
     if encoding is None:
         line = sample.count(b"\n", 0, sample.find(b"\x00")) + 1
         raise ImportFileError(file.name, line, "binary data, not a WhatsApp text export")
-    return encoding
+    return encoding, sample
 
 
 def _modified(file: ExportFile) -> datetime | None:
@@ -1005,11 +1083,7 @@ class WhatsAppImporter:
         encoding = "utf-8" if plain else self.encoding(file)  # else look closer: another encoding, or binary
         if encoding is None:
             return False
-        lines = codecs.decode(head, encoding, "replace").split("\n")
-        if len(head) >= 8192 and len(lines) > 1:
-            lines.pop()  # the last line may be cut mid-way (a first line longer than the head still has its header)
-        candidates = [line.rstrip("\r") for line in lines if line.strip() and "\x00" not in line][:_HEAD_LINES]
-        return any(_match(line) for line in candidates)
+        return any(WIDE.match(line) for line in _head_lines(head, encoding, cut=len(head) >= 8192))
 
     def encoding(self, file: ExportFile) -> str | None:
         try:
@@ -1018,13 +1092,17 @@ class WhatsAppImporter:
             return None
 
     def parse(self, file: ExportFile) -> Iterator[Message | Skipped | Note]:
-        encoding, limit = _check_text(file), limits.current().line_chars
+        (encoding, head), limit = _check_text(file), limits.current().line_chars
+        grammar = choose_grammar(_head_lines(head, encoding, cut=len(head) >= SAMPLE_BYTES))
 
         def survey_file(stop_early: bool = False) -> Survey:
             with _open(file) as stream:
-                return survey(_chunks(stream, encoding, limit), stop_early)
+                return survey(_chunks(stream, encoding, limit), stop_early, grammar)
 
         facts = survey_file(stop_early=True)
+        if not facts.headers and grammar is BASE:  # no header in the head to choose by: the other grammar
+            grammar = WIDE
+            facts = survey_file(stop_early=True)
         if facts.first_text_line is None:
             raise ImportFileError(file.name, None, "empty file")
         if not facts.headers:
