@@ -29,6 +29,7 @@ from clone.memory import (
 )
 from clone.memory.cli import app
 from clone.memory.plans import open_plans, plans_in
+from clone.memory.search import FAR_FUTURE, lexical_ranking, scoped, semantic_ranking
 from clone.memory.store import paths
 from clone.messages import Kind, Message
 from clone.workspace import Workspace
@@ -191,6 +192,18 @@ def test_the_owner_scope_sees_everything_but_not_the_future(memory):
     assert retrieve(memory, None, "blue heron", before=T0 + timedelta(days=365)) == []  # no partner: nothing
     with pytest.raises(CloneError, match="scope"):
         retrieve(memory, "Sam", "x", scope="everyone")
+
+
+def test_the_owner_after_the_last_conversation_is_searched_unfiltered_with_the_same_ranking(memory):
+    assert scoped(memory, [], None, "all") is None  # live, as the owner talks: everything is in scope
+    assert scoped(memory, [], T0, "all") is not None
+    every = ("SELECT id FROM episodes WHERE end < ?", ["9999"])  # the filter, selecting every episode
+    for query in ("blue heron", "climbing trip", "the"):
+        assert lexical_ranking(memory, query, None) == lexical_ranking(memory, query, every)
+        if memory.semantic:
+            ids = memory.vectors()[0]
+            assert semantic_ranking(memory, query, None) == semantic_ranking(memory, query, ids)
+    assert retrieve(memory, None, "blue heron", scope="all") == retrieve(memory, None, "blue heron", FAR_FUTURE, "all")
 
 
 def test_facts_shared_with_two_people_are_known_to_others_and_the_newest_wins(memory):
