@@ -29,7 +29,8 @@ from clone.memory import (
 )
 from clone.memory.cli import app
 from clone.memory.plans import open_plans, plans_in
-from clone.memory.store import paths
+from clone.memory.search import FAR_FUTURE, lexical_ranking, scoped, semantic_ranking
+from clone.memory.store import VERSION, paths
 from clone.messages import Kind, Message
 from clone.workspace import Workspace
 
@@ -193,6 +194,18 @@ def test_the_owner_scope_sees_everything_but_not_the_future(memory):
         retrieve(memory, "Sam", "x", scope="everyone")
 
 
+def test_the_owner_after_the_last_conversation_is_searched_unfiltered_with_the_same_ranking(memory):
+    assert scoped(memory, [], None, "all") is None  # live, as the owner talks: everything is in scope
+    assert scoped(memory, [], T0, "all") is not None
+    every = ("SELECT id FROM episodes WHERE end < ?", ["9999"])  # the filter, selecting every episode
+    for query in ("blue heron", "climbing trip", "the"):
+        assert lexical_ranking(memory, query, [], None) == lexical_ranking(memory, query, [], every)
+        if memory.semantic:
+            ids = memory.vectors()[0]
+            assert semantic_ranking(memory, query, None) == semantic_ranking(memory, query, ids)
+    assert retrieve(memory, None, "blue heron", scope="all") == retrieve(memory, None, "blue heron", FAR_FUTURE, "all")
+
+
 def test_facts_shared_with_two_people_are_known_to_others_and_the_newest_wins(memory):
     facts = {f.kind: f for f in known_facts(memory, "Alex", before=T0 + timedelta(days=365))}
     assert facts["work"].value == "Northwind Labs" and facts["work"].shared
@@ -344,7 +357,7 @@ def test_an_older_store_is_rebuilt_with_a_message(tmp_path, capsys):
     with sqlite3.connect(paths(ws)[0]) as db:
         db.execute("UPDATE meta SET value = '0' WHERE key = 'version'")
     memory = open_memory(ws)
-    assert "from version 0" in capsys.readouterr().err and memory.meta["version"] == "1"
+    assert "from version 0" in capsys.readouterr().err and memory.meta["version"] == str(VERSION)
     memory.close()
 
 

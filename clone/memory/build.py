@@ -22,6 +22,7 @@ from clone.errors import CloneError
 from clone.identity import load_contacts
 from clone.memory import facts as fact_patterns
 from clone.memory.store import (
+    EMBEDDED_ALIKE,
     VERSION,
     Decisions,
     Memory,
@@ -31,6 +32,7 @@ from clone.memory.store import (
     open_store,
     paths,
     person_key,
+    reader_token,
     stamp,
     stored_version,
     write_meta,
@@ -166,11 +168,12 @@ def insert_episodes(db: sqlite3.Connection, kept: Sequence[tuple[Conversation, f
     members: dict[tuple[str, str], set[str]] = defaultdict(set)
     for episode, (conversation, people) in enumerate(kept, start=1):
         members[(conversation.platform, conversation.chat)] |= people
+        readers = members[(conversation.platform, conversation.chat)]
         said = Counter(t.speaker for t in conversation.turns for _ in t.texts)  # by speaker as redacted
         text = "\n".join(f"{me if t.is_me else t.speaker}: {line}" for t in conversation.turns for line in t.texts)
         mine = sum(len(t.texts) for t in conversation.turns if t.is_me)
         db.execute(
-            "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             (
                 episode,
                 conversation.platform,
@@ -181,19 +184,20 @@ def insert_episodes(db: sqlite3.Connection, kept: Sequence[tuple[Conversation, f
                 sum(len(t.texts) for t in conversation.turns),
                 mine,
                 text,
+                " ".join(sorted({reader_token(person_key(n)) for n in readers})),
                 hashlib.sha1(text.encode()).hexdigest(),
             ),
         )
         db.executemany(
             "INSERT OR IGNORE INTO participants VALUES (?, ?, ?, ?)",
-            [(person_key(n), episode, n, said.get(n, 0)) for n in members[(conversation.platform, conversation.chat)]],
+            [(person_key(n), episode, n, said.get(n, 0)) for n in readers],
         )
     db.execute("INSERT INTO episodes_fts (episodes_fts) VALUES ('rebuild')")
 
 
 def old_embeddings(path) -> dict[str, bytes]:
     """Embeddings of the current store by text digest, to reuse for conversations that did not change."""
-    if stored_version(path) != VERSION:
+    if stored_version(path) not in EMBEDDED_ALIKE:
         return {}
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         return dict(db.execute("SELECT digest, embedding FROM episodes WHERE embedding IS NOT NULL"))

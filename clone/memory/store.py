@@ -1,13 +1,14 @@
 """The memory store: one SQLite file in the workspace (``memory/memory.sqlite3``).
 
-Episodes (one row per conversation, redacted text) are indexed twice: by words in an FTS5 table (BM25) and by
-meaning as float32 embedding blobs, searched by brute-force cosine over the rows in scope (numpy; fast enough at
-100k rows, see bench/RESULTS.md). The user's decisions (forgotten people and items, approved facts) live beside
+Episodes (one row per conversation, redacted text) are indexed twice: by words in an FTS5 table (BM25; its
+readers column lets a contact's search match only their conversations) and by meaning as float32 embedding
+blobs, searched by brute-force cosine over the rows in scope (numpy; see bench/RESULTS.md for 1M messages). The user's decisions (forgotten people and items, approved facts) live beside
 it in ``decisions.json``, so a rebuild keeps them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ import numpy as np
 from clone.errors import CloneError
 from clone.workspace import Workspace, write_json_atomic
 
-VERSION = 1  # bump when the schema or what is stored changes: an older store is rebuilt
+VERSION = 2  # bump when the schema or what is stored changes: an older store is rebuilt (2: episodes.readers)
+EMBEDDED_ALIKE = (1, 2)  # versions whose embeddings a rebuild may reuse: the same text, the same model
 DIMENSIONS = 384  # all-MiniLM-L6-v2
 
 SCHEMA = """
@@ -35,6 +37,7 @@ CREATE TABLE episodes (
     messages INTEGER NOT NULL,
     my_messages INTEGER NOT NULL,
     text TEXT NOT NULL,             -- "Speaker: words" lines, redacted
+    readers TEXT NOT NULL,          -- its participants as reader_token()s: full-text search scopes by them first
     digest TEXT NOT NULL,           -- of text: a rebuild reuses the embedding of an unchanged conversation
     embedding BLOB                  -- float32[384], unit length; NULL when semantic search is off
 );
@@ -48,8 +51,9 @@ CREATE TABLE participants (         -- the other people in an episode, by real n
 ) WITHOUT ROWID;
 CREATE INDEX participants_episode ON participants (episode);
 CREATE VIRTUAL TABLE episodes_fts USING fts5 (
-    text, content='episodes', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    text, readers, content='episodes', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
+INSERT INTO episodes_fts (episodes_fts, rank) VALUES ('rank', 'bm25(1.0, 0.0)');  -- BM25 of the words alone
 CREATE TABLE facts (                -- first-person statements of the person, one row per statement
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,             -- work, home, from, family, pet, favourite, ...
@@ -68,6 +72,11 @@ CREATE TABLE profiles (person TEXT PRIMARY KEY, name TEXT NOT NULL, relationship
 def person_key(name: str) -> str:
     """How a name is matched: any case, any spacing ("sam  okafor" is "Sam Okafor")."""
     return " ".join(name.casefold().split())
+
+
+def reader_token(key: str) -> str:
+    """A person key as one full-text token ("r" and 16 hex digits), whatever letters or spaces the name has."""
+    return "r" + hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
 def stamp(when: datetime) -> str:
