@@ -2,8 +2,9 @@
 
 Episodes (one row per conversation, redacted text) are indexed twice: by words in an FTS5 table (BM25; its
 readers column lets a contact's search match only their conversations) and by meaning as float32 embedding
-blobs, searched by brute-force cosine over the rows in scope (numpy; see bench/RESULTS.md for 1M messages). The user's decisions (forgotten people and items, approved facts) live beside
-it in ``decisions.json``, so a rebuild keeps them.
+blobs, searched by brute-force cosine over the rows in scope (numpy; see bench/RESULTS.md for 1M messages).
+The user's decisions (forgotten people and items, approved facts) live beside it in ``decisions.json``, so a
+rebuild keeps them.
 """
 
 from __future__ import annotations
