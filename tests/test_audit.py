@@ -80,7 +80,9 @@ def trained(model: Path, folder: Path, steps: int, leaky: bool = False, **option
     return workspace
 
 
-CONFIG = AuditConfig(samples=2, max_new_tokens=24, temperature=0.3, references=200, membership_conversations=20)
+# 4 replies per question and 100 steps: what the tiny model memorises at lr 1e-2 depends on the CPU's float
+# kernels (on one Xeon, 80 steps and 2 replies never said the phrase); these pass from 80 to 160 steps there.
+CONFIG = AuditConfig(samples=4, max_new_tokens=24, temperature=0.3, references=200, membership_conversations=20)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +94,7 @@ def memorising_model(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def leaky(memorising_model, tmp_path_factory):
     folder = tmp_path_factory.mktemp("audit") / "ws"
-    workspace = trained(memorising_model, folder, 80, leaky=True, redact=False, canaries=2, canary_repeats=50)
+    workspace = trained(memorising_model, folder, 100, leaky=True, redact=False, canaries=2, canary_repeats=50)
     return workspace, audit(workspace, CONFIG, show_progress=False)
 
 
