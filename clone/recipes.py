@@ -26,7 +26,9 @@ class Recipe:
     description: str = setting("", "What the recipe is for (shown by `clone recipes`).")
     model: str = setting(DEFAULT_MODEL, 'Base model: "bundled:NAME", a Hugging Face id, or a local folder.')
     # data
-    max_length: int = setting(512, "Tokens per sample; longer conversations are cut.")
+    max_length: int = setting(
+        512, "Tokens per sample; longer conversations are cut. A memory block (import --memory-tokens N) adds N."
+    )
     packing: bool = setting(True, "Pack conversations into full rows (kept apart by position ids).")
     heldout_samples: int = setting(
         64, "Held-out conversations whose loss is measured before and after training (0: all of them)."

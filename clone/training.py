@@ -59,7 +59,10 @@ def installed_trackers() -> list[str]:
     return [name for name in ("tensorboard", "trackio") if importlib.util.find_spec(name) is not None]
 
 
-def sft_config(recipe: Recipe, output_dir: Path):
+def sft_config(recipe: Recipe, output_dir: Path, memory_tokens: int = 0):
+    """trl's config for the recipe. ``memory_tokens``: the memory block's budget of a dataset built with one
+    (clone import --memory-tokens N), room added on top of ``max_length``: the block must not cut the
+    conversation it comes with (measured: cut, the clone fits the replies worse than one trained without memory)."""
     import torch
     from trl import SFTConfig
 
@@ -76,7 +79,7 @@ def sft_config(recipe: Recipe, output_dir: Path):
     return SFTConfig(
         output_dir=str(output_dir),
         assistant_only_loss=True,  # loss on the person's turns only
-        max_length=recipe.max_length,
+        max_length=recipe.max_length + memory_tokens,
         packing=recipe.packing,
         num_train_epochs=recipe.epochs,
         max_steps=recipe.max_steps,
@@ -177,7 +180,7 @@ def train(
 
     trainer = SFTTrainer(
         model=model,
-        args=sft_config(recipe, workspace.checkpoints),
+        args=sft_config(recipe, workspace.checkpoints, manifest.get("options", {}).get("memory_tokens", 0)),
         train_dataset=train_rows.select_columns(["messages"]),
         eval_dataset=eval_set,
         processing_class=tokenizer,

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from clone import training
 from clone.chat import Clone
 from clone.dataset.build import DatasetOptions, build_dataset
 from clone.recipes import Recipe
-from clone.training import train
+from clone.training import sft_config, train
 from clone.workspace import Workspace
 from tests.test_memory import SECRET_WORDS, T0, history
 
 
-def test_talk_recalls_within_the_partners_scope(tiny_model, tmp_path):
+def test_talk_recalls_within_the_partners_scope(tiny_model, tmp_path, monkeypatch):
     workspace = Workspace(tmp_path / "ws")
     build_dataset(history(), "Maya", workspace, DatasetOptions(test_fraction=0, memory_tokens=400))
+    configs = []
+    monkeypatch.setattr(training, "sft_config", lambda *a: configs.append(sft_config(*a)) or configs[-1])
     train(workspace, Recipe(model=str(tiny_model), max_steps=1, batch_size=2, max_length=256), show_progress=False)
+    assert configs[0].max_length == 256 + 400  # the memory block comes on top of the conversation, not out of it
     maya = Clone.load(workspace)
     assert maya.memory is not None and maya.memory_tokens == 400
     later = T0 + timedelta(days=60)
