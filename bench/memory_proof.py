@@ -80,8 +80,6 @@ def train_and_eval(
     seconds["import"] = time.time() - begun
     begun = time.time()
     sets = [f"max_steps={args.steps}", f"seed={seed}", "heldout_samples=4", f"learning_rate={args.learning_rate}"]
-    if memory_tokens and args.memory_max_length:  # room for the block on top of the conversation
-        sets.append(f"max_length={args.memory_max_length}")
     clone_cli("train", "--workspace", str(workspace), *(x for s in sets for x in ("--set", s)))
     seconds["train"] = time.time() - begun
     begun = time.time()
@@ -220,7 +218,6 @@ def main() -> None:
     parser.add_argument(
         "--plain", action=argparse.BooleanOptionalAction, default=True, help="also train the clone without memory"
     )
-    parser.add_argument("--memory-max-length", type=int, help="max_length of the memory run (default: the recipe's)")
     parser.add_argument("--keep", type=Path, help="keep every seed's eval files (seed-SEED.json) in this folder")
     parser.add_argument("--report", type=Path, help="only report on the seed-SEED.json files kept in this folder")
     args = parser.parse_args()
