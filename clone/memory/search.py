@@ -118,6 +118,7 @@ def lexical_ranking(memory: Memory, query: str, readers: list[str], scope: tuple
     if scope is None:  # FTS5 keeps the best few itself
         sql = "SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?"
         return [row[0] for row in memory.db.execute(sql, [match, CANDIDATES])]
+    # All matches first, then the scope: FTS5 with "rowid IN (subquery)" looks each scoped row up (50x slower)
     scope_sql, params = scope
     sql = (
         f"WITH scoped AS ({scope_sql}), matches AS MATERIALIZED (SELECT rowid AS id, rank FROM episodes_fts"
