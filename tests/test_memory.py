@@ -7,9 +7,11 @@ import os
 import sqlite3
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import clone.memory.search as search
 from clone.dataset.build import DatasetOptions, build_dataset, load_dataset_dict
 from clone.dataset.samples import Context, system_prompt
 from clone.errors import CloneError
@@ -29,7 +31,15 @@ from clone.memory import (
 )
 from clone.memory.cli import app
 from clone.memory.plans import open_plans, plans_in
-from clone.memory.search import FAR_FUTURE, lexical_ranking, scoped, semantic_ranking
+from clone.memory.search import (
+    FAR_FUTURE,
+    affordable,
+    lexical_ranking,
+    query_words,
+    scoped,
+    semantic_ranking,
+    vectors_in_scope,
+)
 from clone.memory.store import VERSION, paths
 from clone.messages import Kind, Message
 from clone.workspace import Workspace
@@ -201,9 +211,33 @@ def test_the_owner_after_the_last_conversation_is_searched_unfiltered_with_the_s
     for query in ("blue heron", "climbing trip", "the"):
         assert lexical_ranking(memory, query, [], None) == lexical_ranking(memory, query, [], every)
         if memory.semantic:
-            ids = memory.vectors()[0]
-            assert semantic_ranking(memory, query, None) == semantic_ranking(memory, query, ids)
+            every_row = np.ones(len(memory.vectors().ids), dtype=bool)
+            assert semantic_ranking(memory, query, None) == semantic_ranking(memory, query, every_row)
     assert retrieve(memory, None, "blue heron", scope="all") == retrieve(memory, None, "blue heron", FAR_FUTURE, "all")
+
+
+@needs_embeddings
+@pytest.mark.parametrize("reader, scope", [(None, "all"), ("Sam", "contact"), ("Priya", "contact")])
+def test_the_vectors_in_scope_are_the_episodes_the_scopes_sql_selects(memory, reader, scope):
+    ends = [datetime.fromisoformat(e) for (e,) in memory.db.execute("SELECT end FROM episodes ORDER BY id")]
+    vectors = memory.vectors()
+    for before in (T0, *ends, ends[3] + timedelta(seconds=1), T0 + timedelta(days=35)):  # at an end: not before it
+        readers = search.readers_of(reader)
+        selected = {i for (i,) in memory.db.execute(*scoped(memory, readers, before, scope))}
+        mask = vectors_in_scope(memory, scoped(memory, readers, before, scope), scope, before)
+        assert set(vectors.ids[mask].tolist()) == selected
+
+
+def test_the_owner_searches_the_rarest_words_it_can_afford(memory, monkeypatch):
+    words = query_words("quiz thursday hostel heron")
+    assert affordable(memory, words) == words  # a short history: every word
+    monkeypatch.setattr(search, "POSTINGS", 2)  # quiz and hostel are in 2 conversations each, the others in 1
+    assert affordable(memory, words) == ["thursday", "heron"]
+    monkeypatch.setattr(search, "POSTINGS", 0)
+    assert affordable(memory, words) == ["thursday"]  # one word at least, the rarest
+    assert affordable(memory, ["zzz", "quiz"]) == ["zzz"]  # in no conversation: costs nothing, matches nothing
+    hits = retrieve(memory, None, "quiz thursday hostel heron", before=T0 + timedelta(days=365), scope="all")
+    assert "thursday" in texts(hits[:1])
 
 
 def test_facts_shared_with_two_people_are_known_to_others_and_the_newest_wins(memory):

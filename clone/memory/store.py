@@ -2,7 +2,8 @@
 
 Episodes (one row per conversation, redacted text) are indexed twice: by words in an FTS5 table (BM25; its
 readers column lets a contact's search match only their conversations) and by meaning as float32 embedding
-blobs, searched by brute-force cosine over the rows in scope (numpy; see bench/RESULTS.md for 1M messages).
+blobs, searched by brute-force cosine over the rows in scope (numpy; see bench/RESULTS.md for 1M messages). An
+fts5vocab table beside it (per connection) tells how many conversations each word is in.
 The user's decisions (forgotten people and items, approved facts) live beside it in ``decisions.json``, so a
 rebuild keeps them.
 """
@@ -116,6 +117,16 @@ def fact_key(kind: str, subject: str, value: str) -> str:
     return f"{kind}|{subject}|{person_key(value)}"
 
 
+@dataclass(frozen=True)
+class Vectors:
+    """Every embedded episode, in id order: what semantic search scores, and when each episode ended (so that
+    the time rule of a scope needs no query)."""
+
+    ids: np.ndarray  # int64
+    ends: np.ndarray  # datetime64[s]
+    matrix: np.ndarray  # float32 [episodes, DIMENSIONS], unit rows
+
+
 @dataclass
 class Memory:
     """An open memory store. Embeddings are read into one matrix on the first semantic search and kept."""
@@ -123,7 +134,7 @@ class Memory:
     workspace: Workspace
     db: sqlite3.Connection
     meta: dict[str, str]
-    _vectors: tuple[np.ndarray, np.ndarray] | None = None  # (episode ids, unit vectors)
+    _vectors: Vectors | None = None
 
     @property
     def semantic(self) -> bool:
@@ -133,15 +144,16 @@ class Memory:
     def note(self) -> str:
         return self.meta.get("note", "")
 
-    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+    def vectors(self) -> Vectors:
         if self._vectors is None:
-            rows = self.db.execute("SELECT id, embedding FROM episodes WHERE embedding IS NOT NULL ORDER BY id")
-            ids, blobs = [], []
-            for episode, blob in rows:
+            rows = self.db.execute("SELECT id, end, embedding FROM episodes WHERE embedding IS NOT NULL ORDER BY id")
+            ids, ends, blobs = [], [], []
+            for episode, end, blob in rows:
                 ids.append(episode)
+                ends.append(end)
                 blobs.append(blob)
             matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), DIMENSIONS)
-            self._vectors = (np.asarray(ids, dtype=np.int64), matrix)
+            self._vectors = Vectors(np.asarray(ids, dtype=np.int64), np.asarray(ends, dtype="datetime64[s]"), matrix)
         return self._vectors
 
     def forget_cache(self) -> None:
@@ -186,4 +198,5 @@ def open_store(workspace: Workspace) -> Memory:
     if version != VERSION:
         raise CloneError(f"{path}: memory store version {version}, this clone reads {VERSION}; rebuild it")
     db = sqlite3.connect(path, check_same_thread=False)  # the server may answer from another thread
+    db.execute("CREATE VIRTUAL TABLE temp.episodes_vocab USING fts5vocab(main, episodes_fts, col)")
     return Memory(workspace, db, dict(db.execute("SELECT key, value FROM meta")))
