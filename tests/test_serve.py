@@ -139,7 +139,8 @@ def server(trained):
     keys = {name: add_key(trained, name)[1] for name in ("Sam", "Lea", "Rate", "Seed", "Odd")}
     keys["owner"] = add_key(trained, owner=True)[1]
     handler = open_log(trained)
-    settings = ServeSettings(max_tokens=24, max_body_kb=64, requests_per_minute=20)
+    # float32 on every machine: where auto picks bf16 (AMX), batching's rounding can move a seeded token
+    settings = ServeSettings(max_tokens=24, max_body_kb=64, requests_per_minute=20, dtype="float32")
     with Server(create_app(clone, settings)) as running:
         running.keys, running.workspace = keys, trained
         yield running
