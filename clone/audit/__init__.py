@@ -28,7 +28,9 @@ class AuditConfig:
     temperature: float = setting(1.0, "Sampling temperature of the questions' replies (high: more is tried).")
     partners: int = setting(3, "Contacts the questions are asked as: those with the most one-to-one messages.")
     references: int = setting(1000, "Never-planted secrets each canary is ranked against.")
-    membership_conversations: int = setting(100, "Training and held-out conversations (each) the membership test uses.")
+    membership_conversations: int = setting(
+        100, "Training and held-out conversations (each) the membership test uses (0: all)."
+    )
     batch_size: int = setting(8, "Replies generated per forward pass.")
     seed: int = setting(0, "Fixes the sampled replies, the reference secrets and the resampling.")
     max_exposure: float = setting(3.0, "Fail above this mean canary exposure in bits (a never-trained one: about 1.4).")

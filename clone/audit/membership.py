@@ -9,11 +9,11 @@ hard or easy, and is the one the audit gates on.
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import numpy as np
 
+from clone.eval.items import choose
 from clone.eval.perplexity import reply_losses
 from clone.eval.stats import Estimate, interval
 
@@ -33,18 +33,12 @@ def auc(members: np.ndarray, others: np.ndarray) -> float | None:
     return float(roc_auc_score(labels, -np.r_[members, others]))
 
 
-def sample_rows(rows: list[dict[str, Any]], limit: int, seed: int) -> list[dict[str, Any]]:
-    if len(rows) <= limit:
-        return list(rows)
-    return [rows[i] for i in sorted(random.Random(seed).sample(range(len(rows)), limit))]
-
-
 def membership(
     model: Any, tokenizer: Any, train: list[dict[str, Any]], test: list[dict[str, Any]], limit: int, seed: int
 ) -> dict[str, Any]:
     """AUCs (raw and calibrated, each with a bootstrap 95% interval over the replies) of the loss attack on at most
-    ``limit`` training and ``limit`` held-out conversations."""
-    train, test = sample_rows(train, limit, seed), sample_rows(test, limit, seed)
+    ``limit`` training and ``limit`` held-out conversations (0: all of them)."""
+    train, test = choose(train, limit, seed), choose(test, limit, seed)
     scores = {}
     for split, rows in (("train", train), ("test", test)):
         clone = per_reply(reply_losses(model, tokenizer, rows))

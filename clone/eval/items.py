@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from clone.errors import CloneError
 from clone.workspace import Workspace
@@ -46,7 +46,10 @@ def items_of(rows: list[dict[str, Any]]) -> list[Item]:
     return found
 
 
-def choose(items: list[Item], limit: int | None, seed: int) -> list[Item]:
+Chosen = TypeVar("Chosen")
+
+
+def choose(items: list[Chosen], limit: int | None, seed: int) -> list[Chosen]:
     """At most ``limit`` items, drawn with ``seed`` and kept in dataset order (None or 0: all of them)."""
     if not limit or len(items) <= limit:
         return list(items)
