@@ -402,19 +402,27 @@ def test_an_empty_history_says_there_is_nothing_to_remember(tmp_path):
         write_memory(Workspace(tmp_path / "ws"), [], [], "Maya")
 
 
-def test_a_non_english_history_falls_back_to_words(tmp_path):
+def test_a_non_english_history_falls_back_to_words(tmp_path, monkeypatch):
     ws = Workspace(tmp_path / "ws").create()
     german = [
         *chat(
             0, "Lena", [("Lena", "wie war der Urlaub in Italien?"), ("Maya", "wunderschön, das Wetter war herrlich")]
         ),
-        *chat(2, "Lena", [("Lena", "kommst du morgen zum Abendessen?"), ("Maya", "ja gerne, ich bringe Wein mit")]),
+        *chat(2, "Lena", [("Lena", "kommst du morgen zum Abendessen?"), ("Maya", "ja, bringe Wein mit, wie im Café")]),
+        *chat(4, "Lena", [("Lena", "wo genau?"), ("Maya", "im Café in der Goethestraße")]),
     ]
     build_dataset(german, me="Maya", workspace=ws, options=DatasetOptions(test_fraction=0))
     summary = build_memory(ws)
     assert not summary.semantic and "lexical search only" in summary.note
     memory = open_memory(ws)
     assert "Wein" in retrieve(memory, "Lena", "Wein", before=T0 + timedelta(days=9))[0].text
+    for query, found in (("GOETHESTRAßE", "Goethestraße"), ("cafe", "Café"), ("CAFÉ", "Café")):  # folded as indexed
+        for reader, scope in (("Lena", "contact"), (None, "all")):
+            hits = retrieve(memory, reader, query, before=T0 + timedelta(days=9), scope=scope)
+            assert found in "\n".join(h.text for h in hits)
+    assert query_words("Goethestraße") == ["goethestraße"]  # as the index folds it (casefold would say "ss")
+    monkeypatch.setattr(search, "POSTINGS", 0)  # the rarest word only: an accent must not hide how common it is
+    assert affordable(memory, ["café", "goethestraße", "wein"]) == ["goethestraße"]  # café is in two
     memory.close()
 
 
@@ -440,3 +448,15 @@ def test_build_command_reports_what_it_stored(tmp_path):
     result = CliRunner().invoke(app, ["build", "--workspace", str(ws.root), "--no-semantic"])
     assert result.exit_code == 0, result.output
     assert "10 conversations" in result.output and os.path.exists(paths(ws)[0])
+
+
+def test_a_snippet_is_the_lines_that_match_the_query_as_the_index_matches_them():
+    from clone.memory.block import SNIPPET_LINES, snippet
+    from clone.memory.search import Hit
+
+    lines = [f"Lena: line {i}" for i in range(10)]
+    lines[6] = "Maya: im Café in der Goethestraße"
+    hit = Hit(1, "whatsapp", "Lena", False, T0, T0, ("Lena",), "\n".join(lines), 1.0)
+    for query in ("cafe", "GOETHESTRAßE", "café?"):
+        shown = snippet(hit, query)
+        assert lines[6] in shown and len(shown) == SNIPPET_LINES

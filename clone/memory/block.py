@@ -14,7 +14,7 @@ from typing import Any
 
 from clone.dataset.conversations import Conversation
 from clone.dataset.samples import Context, context_of
-from clone.memory.search import Fact, Hit, known_facts, query_words, retrieve
+from clone.memory.search import Fact, Hit, known_facts, query_words, retrieve, unaccented
 from clone.memory.store import Memory
 
 HEADER = "From your earlier chats (use only what fits):"
@@ -40,8 +40,8 @@ def readers(context: Context) -> list[str]:
 def snippet(hit: Hit, query: str) -> list[str]:
     """The lines of an earlier conversation that best match the query, with a line either side."""
     lines = hit.text.split("\n")
-    wanted = set(query_words(query))
-    overlap = [len(wanted & set(re.findall(r"\w+", line.casefold()))) for line in lines]
+    wanted = {unaccented(w) for w in query_words(query)}  # compared as the index compares them
+    overlap = [len(wanted & {unaccented(w) for w in re.findall(r"\w+", line.lower())}) for line in lines]
     best = max(range(len(lines)), key=lambda i: overlap[i]) if any(overlap) else 0
     start = max(0, min(best - 1, len(lines) - SNIPPET_LINES))
     return [

@@ -10,6 +10,7 @@ must be in scope for every one of them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,12 +100,18 @@ def scoped(memory: Memory, readers: list[str], before: datetime | None, scope: s
 
 
 def query_words(query: str) -> list[str]:
-    """The query's words for full-text search, without stop words (unless it is all stop words)."""
+    """The query's words for full-text search, without stop words (unless it is all stop words). Lower case, as
+    the index folds them: casefold() would make "straße" "strasse", which the index does not hold."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    words = list(dict.fromkeys(re.findall(r"\w+", query.casefold())))
+    words = list(dict.fromkeys(re.findall(r"\w+", query.lower())))
     content = [w for w in words if w not in ENGLISH_STOP_WORDS]
     return (content or words)[:MAX_QUERY_WORDS]
+
+
+def unaccented(word: str) -> str:
+    """``word`` without combining marks: "café" is "cafe", as the index's tokenizer (remove_diacritics) keeps it."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def affordable(memory: Memory, words: list[str]) -> list[str]:
@@ -112,12 +119,14 @@ def affordable(memory: Memory, words: list[str]) -> list[str]:
     readers, BM25 costs about a microsecond per conversation a word is in; in a long history the commonest words
     cost the most and weigh the least (inverse document frequency), so the owner's search leaves them out. A
     history of fewer than POSTINGS conversations keeps every word."""
-    marks = ", ".join("?" * len(words))
-    sql = f"SELECT term, doc FROM episodes_vocab WHERE col = 'text' AND term IN ({marks})"
-    conversations = dict(memory.db.execute(sql, words))
+    forms = {w: {w, unaccented(w)} for w in words}  # as written, and as the index holds Latin accented words
+    wanted = sorted(set().union(*forms.values()))
+    sql = f"SELECT term, doc FROM episodes_vocab WHERE col = 'text' AND term IN ({', '.join('?' * len(wanted))})"
+    found = dict(memory.db.execute(sql, wanted))
+    conversations = {w: max(found.get(form, 0) for form in forms[w]) for w in words}
     kept, total = [], 0
-    for word in sorted(words, key=lambda w: conversations.get(w, 0)):
-        total += conversations.get(word, 0)
+    for word in sorted(words, key=conversations.__getitem__):
+        total += conversations[word]
         if kept and total > POSTINGS:
             break
         kept.append(word)
