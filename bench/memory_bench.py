@@ -2,9 +2,14 @@
 
     python bench/memory_bench.py                      # 100,000 messages
     python bench/memory_bench.py --messages 1000000
+    python bench/memory_bench.py --messages 1000000 --words zipf
 
 The history: ``--contacts`` people in one-to-one chats plus groups of 3-6 of them, conversations of 4-16
-messages drawn from a 2,000-word vocabulary, one conversation a day per chat on average. The build is the real
+messages, one conversation a day per chat on average. Their words: ``uniform`` draws each of 2,000 words
+alike (every word is in ~4% of conversations: the worst case for the owner's word budget, which keeps a
+query's rarest words), ``zipf`` draws from 20,000 words with frequency 1/rank, as natural language does. The
+owner's results are also compared with a search of every query word (no budget): "agreement" is the share of
+the top 3 both return. The build is the real
 one (clone.dataset.build.redacted_history, then clone.memory.write_memory) with semantic search off; embeddings
 are then filled with random unit vectors, because embedding every conversation with all-MiniLM-L6-v2 on 2 CPU
 cores takes longer than this benchmark should (that rate is measured separately on ``--embed-sample``
@@ -15,6 +20,7 @@ conversations and reported as conversations/s). Retrieval is timed with the quer
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sys
 import tempfile
@@ -40,9 +46,11 @@ from clone.workspace import Workspace  # noqa: E402
 ME = "Maya"
 
 
-def history(n_messages: int, n_contacts: int, seed: int = 0) -> list[Message]:
+def history(n_messages: int, n_contacts: int, words: str = "uniform", seed: int = 0) -> list[Message]:
     rng = random.Random(seed)
-    vocabulary = [f"w{i}" for i in range(2000)] + ["trip", "hostel", "climbing", "quiz", "dinner", "work", "sister"]
+    size = 2000 if words == "uniform" else 20_000
+    vocabulary = [f"w{i}" for i in range(size)] + ["trip", "hostel", "climbing", "quiz", "dinner", "work", "sister"]
+    weights = None if words == "uniform" else list(itertools.accumulate(1 / r for r in range(1, len(vocabulary) + 1)))
     contacts = [f"Person {i}" for i in range(n_contacts)]
     groups = {f"Group {i}": rng.sample(contacts, rng.randint(2, 5)) for i in range(n_contacts // 5)}
     chats = [(name, [name]) for name in contacts] + list(groups.items())
@@ -53,7 +61,7 @@ def history(n_messages: int, n_contacts: int, seed: int = 0) -> list[Message]:
         start = day + timedelta(minutes=rng.randint(0, 600))
         for i in range(rng.randint(4, 16)):
             sender = ME if i % 2 else rng.choice(people)
-            text = " ".join(rng.choices(vocabulary, k=rng.randint(3, 14)))
+            text = " ".join(rng.choices(vocabulary, cum_weights=weights, k=rng.randint(3, 14)))
             messages.append(Message("whatsapp", chat, sender, start + timedelta(minutes=i), text, Kind.TEXT, "b", i))
         day += timedelta(minutes=len(chats) and 1440 // max(1, len(chats) // 4))
     return messages[:n_messages]
@@ -79,6 +87,21 @@ def percentiles(seconds: list[float]) -> str:
     return f"p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms"
 
 
+def agreement(memory, samples: list[Message], live: bool) -> float:
+    """The share of the owner's top 3 that a search of every query word (no budget) also returns."""
+    import clone.memory.search as search
+
+    budget, shared = search.POSTINGS, []
+    for m in samples:
+        before = None if live else m.timestamp
+        ids = []
+        for search.POSTINGS in (budget, 10**15):
+            ids.append({h.id for h in retrieve(memory, None, m.text, before=before, scope="all", k=3)})
+        shared.append(len(ids[0] & ids[1]) / max(1, len(ids[1])))
+    search.POSTINGS = budget
+    return float(np.mean(shared))
+
+
 def time_retrieval(workspace: Workspace, messages: list[Message], n_queries: int) -> dict[str, str]:
     import clone.eval.semantic as semantic
 
@@ -98,6 +121,8 @@ def time_retrieval(workspace: Workspace, messages: list[Message], n_queries: int
             retrieve(memory, partner, m.text, before=None if live else m.timestamp, scope=scope, k=3)
             times.append(time.perf_counter() - start)
         results[label] = percentiles(times)
+        if scope == "all":
+            results[label] += f", agreement {agreement(memory, samples, live):.2f}"
     semantic.embed = real_embed
     memory.close()
     return results
@@ -123,9 +148,10 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=200)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--embed-sample", type=int, default=128, help="conversations embedded to time the model")
+    parser.add_argument("--words", choices=("uniform", "zipf"), default="uniform", help="how words are drawn")
     args = parser.parse_args()
 
-    messages = history(args.messages, args.contacts)
+    messages = history(args.messages, args.contacts, args.words)
     with tempfile.TemporaryDirectory() as folder:
         workspace = Workspace(Path(folder) / "ws").create()
         start = time.perf_counter()
@@ -141,8 +167,8 @@ def main() -> None:
     cpu, ram = cpu_and_memory()
     print(f"machine: {cpu}, {ram}, load {loadavg()}")
     print(
-        f"{args.messages:,} messages -> {summary.episodes:,} conversations, {summary.facts} facts, "
-        f"{summary.people} people"
+        f"{args.messages:,} messages ({args.words} words) -> {summary.episodes:,} conversations, "
+        f"{summary.facts} facts, {summary.people} people"
     )
     print(f"build (redaction + store, no embeddings): {build:.1f} s, {args.messages / build:,.0f} messages/s")
     print(f"size: {lexical_mb:.1f} MB without embeddings, {size_mb:.1f} MB with ({DIMENSIONS} float32 each)")
