@@ -91,14 +91,17 @@ def agreement(memory, samples: list[Message], live: bool) -> float:
     """The share of the owner's top 3 that a search of every query word (no budget) also returns."""
     import clone.memory.search as search
 
+    def top3(m: Message, postings: int) -> set[int]:
+        search.POSTINGS = postings
+        return {h.id for h in retrieve(memory, None, m.text, before=None if live else m.timestamp, scope="all", k=3)}
+
     budget, shared = search.POSTINGS, []
-    for m in samples:
-        before = None if live else m.timestamp
-        ids = []
-        for search.POSTINGS in (budget, 10**15):
-            ids.append({h.id for h in retrieve(memory, None, m.text, before=before, scope="all", k=3)})
-        shared.append(len(ids[0] & ids[1]) / max(1, len(ids[1])))
-    search.POSTINGS = budget
+    try:
+        for m in samples:
+            budgeted, every_word = top3(m, budget), top3(m, 10**15)
+            shared.append(len(budgeted & every_word) / max(1, len(every_word)))
+    finally:
+        search.POSTINGS = budget
     return float(np.mean(shared))
 
 

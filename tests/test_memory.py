@@ -220,11 +220,11 @@ def test_the_owner_after_the_last_conversation_is_searched_unfiltered_with_the_s
 @pytest.mark.parametrize("reader, scope", [(None, "all"), ("Sam", "contact"), ("Priya", "contact")])
 def test_the_vectors_in_scope_are_the_episodes_the_scopes_sql_selects(memory, reader, scope):
     ends = [datetime.fromisoformat(e) for (e,) in memory.db.execute("SELECT end FROM episodes ORDER BY id")]
-    vectors = memory.vectors()
+    vectors, readers = memory.vectors(), search.readers_of(reader)
     for before in (T0, *ends, ends[3] + timedelta(seconds=1), T0 + timedelta(days=35)):  # at an end: not before it
-        readers = search.readers_of(reader)
-        selected = {i for (i,) in memory.db.execute(*scoped(memory, readers, before, scope))}
-        mask = vectors_in_scope(memory, scoped(memory, readers, before, scope), scope, before)
+        scope_query = scoped(memory, readers, before, scope)
+        selected = {i for (i,) in memory.db.execute(*scope_query)}
+        mask = vectors_in_scope(memory, scope_query, scope, before)
         assert set(vectors.ids[mask].tolist()) == selected
 
 

@@ -27,8 +27,8 @@ class SeededSampler(ContinuousBatchingLogitsProcessor):
     generator seeded with (seed, position), and masks every other token, so the batch's shared multinomial can only
     pick that one. Unseeded rows are left as they are. The draw depends only on the request's own scores, which
     batching leaves the same up to float rounding: in float32 a rounding difference changes a token only when the
-    uniform number falls within about 1e-6 of a boundary between two tokens' probabilities; in bf16 (about 1e-2
-    of a logit) it does now and then."""
+    uniform number falls within about 1e-6 of a boundary between two tokens' probabilities; in bf16 (8 bits of
+    mantissa: a logit can move by about 0.4%) it does now and then."""
 
     supported_kwargs: dict[str, type] = {"seed": int}  # noqa: RUF012 (the base class declares it so)
     ignored_kwargs: tuple[str, ...] = ()
